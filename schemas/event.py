@@ -1,0 +1,173 @@
+"""Event: one structured fact bundle extracted from an article, published to ``news.events.v1``.
+
+Field names and shapes follow the evaluation contract (``event_type``, ``province``,
+``occurred_on``, ``people``, ``awards``, ``figures``, ``legal_refs``, ``campaigns``, ``suspects``,
+``casualties``, ``seizures``, ``authors``). Every extracted fact carries an :class:`Evidence` so a
+reader can check it against the article text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.times import UtcDatetime, utcnow
+
+EventType = Literal[
+    "meeting",
+    "commendation",
+    "campaign",
+    "arrest",
+    "prosecution",
+    "drug_case",
+    "traffic_accident",
+    "fire",
+    "rescue",
+    "fraud_warning",
+    "wanted_notice",
+    "sanction",
+    "other",
+]
+EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """Where a fact came from: the sentence and the character span ``text[start:end]``."""
+
+    sentence: str
+    start: int = Field(ge=0, description="offset of the matched span in the article text")
+    end: int = Field(ge=0, description="end offset (exclusive) of the matched span")
+
+
+class Province(_Model):
+    name: str = Field(description="province as named at the time, e.g. 'Bắc Kạn'")
+    current: str | None = Field(
+        default=None, description="provincial unit it belongs to after the 2025 merger, e.g. 'Thái Nguyên'"
+    )
+    evidence: Evidence | None = None
+
+
+class Person(_Model):
+    name: str
+    rank: str | None = Field(default=None, description="police/army rank, e.g. 'Đại tá'")
+    positions: list[str] = Field(default_factory=list, description="positions, abbreviations expanded")
+    role: str | None = Field(default=None, description="e.g. 'chair', 'speaker', 'recipient', 'victim'")
+    evidence: Evidence | None = None
+
+
+class Award(_Model):
+    kinds: list[str] = Field(default_factory=list, description="e.g. ['Bằng khen']; empty for 'khen thưởng'")
+    issuer: str | None = Field(default=None, description="e.g. 'Bộ Công an', 'Chủ tịch UBND tỉnh'")
+    collectives: int | None = None
+    individuals: int | None = None
+    total: int | None = Field(default=None, description="when only a total is given")
+    evidence: Evidence | None = None
+
+
+class Figure(_Model):
+    value: float | int
+    unit: str = Field(description="the counted phrase as written, e.g. 'lượt người tham gia'")
+    evidence: Evidence | None = None
+
+
+class LegalRef(_Model):
+    text: str = Field(description="e.g. 'Thông tư số 23/2012/TT-BCA'")
+    kind: str | None = Field(default=None, description="Thông tư, Nghị định, Quyết định, Điều …")
+    number: str | None = Field(default=None, description="e.g. '23/2012/TT-BCA'")
+    year: int | None = None
+    evidence: Evidence | None = None
+
+
+class Campaign(_Model):
+    name: str
+    evidence: Evidence | None = None
+
+
+class Suspect(_Model):
+    name: str
+    birth_year: int | None = None
+    residence: str | None = None
+    charges: list[str] = Field(default_factory=list, description="e.g. 'Mua bán trái phép chất ma túy'")
+    evidence: Evidence | None = None
+
+
+class Casualties(_Model):
+    dead: int | None = None
+    injured: int | None = None
+    evidence: Evidence | None = None
+
+
+class Seizure(_Model):
+    item: str
+    quantity: float | int | None = None
+    unit: str | None = None
+    evidence: Evidence | None = None
+
+
+class Location(_Model):
+    name: str = Field(description="district, commune or place name")
+    kind: str | None = Field(default=None, description="huyện, xã, phường, thành phố …")
+    evidence: Evidence | None = None
+
+
+class Organization(_Model):
+    name: str
+    evidence: Evidence | None = None
+
+
+class Vehicle(_Model):
+    description: str
+    plate: str | None = None
+    evidence: Evidence | None = None
+
+
+class Author(_Model):
+    name: str
+    evidence: Evidence | None = None
+
+
+class ArticleRef(_Model):
+    article_id: str
+    url: str
+    source: str
+    title: str | None = None
+    published_at: UtcDatetime | None = None
+
+
+class Extractor(_Model):
+    name: str = "bantin-rules"
+    version: str
+
+
+class Event(_Model):
+    """A structured event. ``event_id`` is stable across re-extraction (see ``schemas.ids``)."""
+
+    schema_version: Literal[1] = 1
+    event_id: str
+    event_type: EventType
+    article: ArticleRef
+    occurred_on: date | None = Field(default=None, description="YYYY-MM-DD, when the text gives a day")
+    occurred_on_evidence: Evidence | None = None
+    province: Province | None = None
+    summary: str | None = None
+    locations: list[Location] = Field(default_factory=list)
+    organizations: list[Organization] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    awards: list[Award] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    legal_refs: list[LegalRef] = Field(default_factory=list)
+    campaigns: list[Campaign] = Field(default_factory=list)
+    suspects: list[Suspect] = Field(default_factory=list)
+    casualties: Casualties | None = None
+    seizures: list[Seizure] = Field(default_factory=list)
+    vehicles: list[Vehicle] = Field(default_factory=list)
+    authors: list[Author] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0, description="how sure the extractor is of the event type")
+    extractor: Extractor
+    extracted_at: UtcDatetime = Field(default_factory=utcnow)

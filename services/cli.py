@@ -1,0 +1,80 @@
+"""The ``bantin`` command: one entry point for every stage of the pipeline."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import typer
+
+from services.common.logging import setup_logging
+from services.common.settings import get_settings
+
+app = typer.Typer(
+    help="bantin: Vietnamese police news → Kafka → structured events → SQL.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
+app.add_typer(topics_app, name="topics")
+
+
+@app.callback()
+def _main(log_level: str = typer.Option(None, help="override BANTIN_LOG_LEVEL")) -> None:
+    setup_logging(level=log_level)
+
+
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create the missing topics (idempotent)."""
+    from services.common.topics import create_topics
+
+    for name, state in create_topics().items():
+        typer.echo(f"{name}: {state}")
+
+
+@topics_app.command("list")
+def topics_list() -> None:
+    """Show the declared topics and their configuration."""
+    from services.common.topics import topic_specs
+
+    for spec in topic_specs():
+        cfg = ", ".join(f"{k}={v}" for k, v in spec.config.items())
+        typer.echo(f"{spec.name}\t{spec.description}\t{cfg}")
+
+
+@app.command()
+def broker(
+    port: int = typer.Option(9092, help="port to listen on"),
+    host: str = typer.Option("127.0.0.1", help="address to listen on and advertise"),
+) -> None:
+    """Run a local Kafka-protocol broker (Tansu, in memory) and create the topics."""
+    from services.common.local_broker import BrokerUnavailable, LocalBroker
+    from services.common.settings import Settings
+    from services.common.topics import create_topics
+
+    local = LocalBroker(port=port, host=host)
+    try:
+        local.start()
+    except BrokerUnavailable as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        settings = get_settings().model_copy(update={"kafka_bootstrap_servers": local.bootstrap})
+        for name, state in create_topics(Settings.model_validate(settings.model_dump())).items():
+            typer.echo(f"topic {name}: {state}")
+        typer.echo(f"broker ready: BANTIN_KAFKA_BOOTSTRAP_SERVERS={local.bootstrap}  (Ctrl-C stops it)")
+        while not stop.wait(0.5):
+            if local.process is not None and local.process.poll() is not None:
+                typer.echo(f"error: broker exited with {local.process.returncode}", err=True)
+                raise typer.Exit(1)
+    finally:
+        local.stop()
+        typer.echo("broker stopped")
+
+
+if __name__ == "__main__":
+    app()

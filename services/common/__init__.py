@@ -1,0 +1,1 @@
+"""Helpers shared by every bantin service: settings, topics, Kafka clients, logging, metrics."""

