@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import signal
 import threading
 
@@ -74,6 +75,13 @@ def broker(
     finally:
         local.stop()
         typer.echo("broker stopped")
+
+
+# Each stage adds its commands in its own ``commands`` module (``register(app)``), importing heavy
+# libraries inside the command functions so ``bantin --help`` stays fast.
+STAGE_COMMANDS: tuple[str, ...] = ()
+for _module in STAGE_COMMANDS:
+    importlib.import_module(_module).register(app)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Extraction worker: raw articles → structured events."""

@@ -1,0 +1,1 @@
+"""Extraction rules, one module per fact kind; each exposes pure functions over a Document."""
