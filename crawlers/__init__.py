@@ -1,0 +1,1 @@
+"""Scrapy project: source registry, spiders per platform, pipelines, scheduler."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import signal
 import threading
 
@@ -79,9 +80,16 @@ def broker(
 
 # Each stage adds its commands in its own ``commands`` module (``register(app)``), importing heavy
 # libraries inside the command functions so ``bantin --help`` stays fast.
-STAGE_COMMANDS: tuple[str, ...] = ()
+STAGE_COMMANDS: tuple[str, ...] = (
+    "crawlers.commands",  # crawl, schedule, sources
+    "services.extractor.commands",  # extract, extractor
+    "services.storage.commands",  # storage, db
+    "services.api.commands",  # api, events, stats
+    "services.runner.commands",  # up, demo, replay, tail
+)
 for _module in STAGE_COMMANDS:
-    importlib.import_module(_module).register(app)
+    if importlib.util.find_spec(_module) is not None:
+        importlib.import_module(_module).register(app)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Whole-pipeline commands: run everything, demo, replay, tail."""

@@ -1,0 +1,1 @@
+"""Storage worker: events → SQL; tables, queries, migrations."""
