@@ -30,6 +30,17 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=6, ge=1, description="partitions for newly created topics")
     topic_replication_factor: int = Field(default=1, ge=1)
 
+    # Crawling
+    sources_file: str | None = Field(default=None, description="source registry; the bundled one when unset")
+    crawl_state_url: str = Field(
+        default="sqlite:///./bantin-crawl.db", description="crawl-state store (seen URLs, hashes, runs)"
+    )
+    crawl_user_agent: str = "bantin/0.1 (+https://github.com/bantin-news/bantin; news research crawler)"
+
+    # Workers
+    extractor_group: str = "bantin-extractor"
+    storage_group: str = "bantin-storage"
+
     # Storage
     database_url: str = "sqlite:///./bantin.db"
 
