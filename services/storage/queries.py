@@ -1,0 +1,363 @@
+"""The one read-side query layer: filters, keyset pagination and counts over the event tables.
+
+The API and the CLI both call these functions, so a filter means the same thing in both front ends.
+Every value reaches the database as a bound parameter, and free text is reduced to folded words
+before it becomes an FTS5 or tsquery expression, so user input is never SQL or search syntax.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal, get_args
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.event import EventType
+from schemas.times import VIETNAM_TZ
+from services.storage.search import fold
+from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonRow
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+DateField = Literal["occurred_on", "published_at"]
+SortKey = Literal["-published_at", "published_at", "-occurred_on", "occurred_on"]
+GroupBy = Literal["province", "province_current", "event_type", "month", "source"]
+SORT_KEYS: tuple[str, ...] = get_args(SortKey)
+GROUP_BYS: tuple[str, ...] = get_args(GroupBy)
+
+events = EventRow.__table__
+articles = ArticleRow.__table__
+people = PersonRow.__table__
+awards = AwardRow.__table__
+
+
+class InvalidCursor(ValueError):
+    """The cursor is not one this layer issued for the requested sort."""
+
+
+class EventFilter(BaseModel):
+    """What to select. Text matches ignore case and Vietnamese diacritics ("Bac Kan" = "Bắc Kạn")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    province: str | None = Field(
+        default=None, max_length=100, description="province as named at the time, or its post-2025 unit"
+    )
+    event_type: tuple[EventType, ...] = Field(default=(), description="any of these event types")
+    date_field: DateField = Field(default="occurred_on", description="the date that date_from/date_to bound")
+    date_from: date | None = Field(default=None, description="first day, inclusive (Vietnam time)")
+    date_to: date | None = Field(default=None, description="last day, inclusive (Vietnam time)")
+    source: str | None = Field(default=None, max_length=200, description="source id, exact")
+    person: str | None = Field(
+        default=None, max_length=200, description="person name: the whole name or a run of its words"
+    )
+    rank: str | None = Field(default=None, max_length=100, description="rank of a person, e.g. 'Đại tá'")
+    award_kind: str | None = Field(default=None, max_length=100, description="e.g. 'Bằng khen'")
+    q: str | None = Field(default=None, max_length=500, description="words in the title, summary or text")
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> EventFilter:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from ({self.date_from}) is after date_to ({self.date_to})")
+        return self
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ended: the sort it belongs to, that row's sort value and its event_id."""
+
+    sort: str
+    value: date | datetime | None
+    event_id: str
+
+    def encode(self) -> str:
+        value = self.value.isoformat() if self.value is not None else None
+        raw = json.dumps([self.sort, value, self.event_id], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str, sort: str) -> Cursor:
+        """Parse ``token``; raise :class:`InvalidCursor` unless it was issued for ``sort``."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            issued_for, value, event_id = json.loads(raw)
+        except (binascii.Error, ValueError, TypeError) as exc:
+            raise InvalidCursor("not a cursor returned by this API") from exc
+        if issued_for != sort:
+            raise InvalidCursor(f"cursor was issued for sort={issued_for!r}, not sort={sort!r}")
+        if not isinstance(event_id, str) or not (value is None or isinstance(value, str)):
+            raise InvalidCursor("not a cursor returned by this API")
+        try:
+            parsed = _parse_sort_value(sort, value)
+        except ValueError as exc:
+            raise InvalidCursor("not a cursor returned by this API") from exc
+        return cls(sort, parsed, event_id)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    limit: int
+    limit_capped: bool
+
+
+def _parse_sort_value(sort: str, value: str | None) -> date | datetime | None:
+    if value is None:
+        return None
+    return date.fromisoformat(value) if sort.endswith("occurred_on") else datetime.fromisoformat(value)
+
+
+def search_events(
+    engine: sa.Engine,
+    filter: EventFilter | None = None,
+    sort: SortKey = "-published_at",
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page:
+    """One page of events, newest first by default; ``next_cursor`` is None on the last page.
+
+    Keyset pagination: the next page starts strictly after the last row's (sort value, event_id),
+    so rows inserted between requests never shift a page (no gaps, no repeats). Rows without the
+    sort date come after the dated ones, ordered by event_id.
+    """
+    if sort not in SORT_KEYS:
+        raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}")
+    after = Cursor.decode(cursor, sort) if cursor else None
+    capped = limit > MAX_LIMIT
+    limit = max(1, min(limit, MAX_LIMIT))
+    descending = sort.startswith("-")
+    column = events.c[sort.lstrip("-")]
+    key = events.c.event_id
+    with engine.connect() as conn:
+        where = _conditions(conn, filter or EventFilter())
+        rows: list[sa.Row] = []
+        if after is None or after.value is not None:
+            dated = [*where, column.is_not(None)]
+            if after is not None:
+                bound = (
+                    sa.tuple_(column, key),
+                    sa.tuple_(sa.literal(after.value, column.type), after.event_id),
+                )
+                dated.append(bound[0] < bound[1] if descending else bound[0] > bound[1])
+            order = (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
+            rows += conn.execute(_page_query(dated, order, column, limit + 1)).all()
+        if len(rows) <= limit:
+            undated = [*where, column.is_(None)]
+            if after is not None and after.value is None:
+                undated.append(key < after.event_id if descending else key > after.event_id)
+            order = (key.desc(),) if descending else (key.asc(),)
+            rows += conn.execute(_page_query(undated, order, sa.null(), limit + 1 - len(rows))).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = Cursor(sort, last.sort_value, last.event_id).encode()
+    return Page([_as_dict(row.payload) for row in rows], next_cursor, limit, capped)
+
+
+def _page_query(
+    where: list[sa.ColumnElement[bool]], order: Sequence[Any], sort_value: sa.ColumnElement[Any], limit: int
+) -> sa.Select:
+    return (
+        sa.select(events.c.event_id, events.c.payload, sort_value.label("sort_value"))
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+    )
+
+
+def get_event(engine: sa.Engine, event_id: str) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        payload = conn.execute(sa.select(events.c.payload).where(events.c.event_id == event_id)).scalar()
+    return _as_dict(payload) if payload is not None else None
+
+
+def get_article(engine: sa.Engine, article_id: str) -> dict[str, Any] | None:
+    """The stored article with its events (ordered by event_id), or None."""
+    with engine.connect() as conn:
+        article = conn.execute(
+            sa.select(
+                articles.c.article_id,
+                articles.c.url,
+                articles.c.source,
+                articles.c.title,
+                articles.c.published_at,
+                articles.c.text,
+            ).where(articles.c.article_id == article_id)
+        ).first()
+        if article is None:
+            return None
+        payloads = conn.execute(
+            sa.select(events.c.payload).where(events.c.article_id == article_id).order_by(events.c.event_id)
+        ).scalars()
+        found = dict(article._mapping)
+        if found["published_at"] is not None and found["published_at"].tzinfo is None:
+            found["published_at"] = found["published_at"].replace(tzinfo=UTC)  # SQLite keeps UTC, naive
+        found["events"] = [_as_dict(payload) for payload in payloads]
+    return found
+
+
+def stats(
+    engine: sa.Engine, group_by: Sequence[GroupBy] = (), filter: EventFilter | None = None
+) -> list[dict[str, Any]]:
+    """Event counts per combination of the ``group_by`` keys (ordered by those keys).
+
+    ``month`` is the ``YYYY-MM`` of the filter's ``date_field`` (occurred_on unless told otherwise).
+    """
+    filter = filter or EventFilter()
+    unknown = [name for name in group_by if name not in GROUP_BYS]
+    if unknown:
+        raise ValueError(f"cannot group by {', '.join(unknown)}; choose from {', '.join(GROUP_BYS)}")
+    keys = list(dict.fromkeys(group_by))
+    with engine.connect() as conn:
+        expressions = [_group_expression(conn, name, filter.date_field).label(name) for name in keys]
+        query = (
+            sa.select(*expressions, sa.func.count().label("count"))
+            .select_from(events)
+            .where(*_conditions(conn, filter))
+            .group_by(*expressions)
+            .order_by(*(sa.nulls_last(expression.asc()) for expression in expressions))
+        )
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def check_database(engine: sa.Engine) -> None:
+    """Raise unless the database answers and the events table exists (for health checks)."""
+    with engine.connect() as conn:
+        conn.execute(sa.select(events.c.event_id).limit(1)).all()
+
+
+def _group_expression(conn: sa.Connection, name: str, date_field: str) -> sa.ColumnElement[Any]:
+    if name != "month":
+        return events.c[name]
+    column = events.c[date_field]
+    if conn.dialect.name == "postgresql":
+        if date_field == "published_at":
+            column = sa.func.timezone("Asia/Ho_Chi_Minh", column)
+        return sa.func.to_char(column, "YYYY-MM")
+    if date_field == "published_at":
+        return sa.func.strftime("%Y-%m", column, "+7 hours")
+    return sa.func.strftime("%Y-%m", column)
+
+
+def _conditions(conn: sa.Connection, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+    """Turn a filter into WHERE clauses on ``events`` (all bound parameters)."""
+    where: list[sa.ColumnElement[bool]] = []
+    if f.province:
+        names = _known_values(conn, (events.c.province, events.c.province_current), f.province)
+        where.append(sa.or_(events.c.province.in_(names), events.c.province_current.in_(names)))
+    if f.event_type:
+        where.append(events.c.event_type.in_(f.event_type))
+    if f.date_from or f.date_to:
+        where += _date_range(events.c[f.date_field], f.date_field, f.date_from, f.date_to)
+    if f.source:
+        where.append(events.c.source == f.source)
+    if f.person or f.rank:
+        where.append(_person_condition(conn, f.person, f.rank))
+    if f.award_kind:
+        kinds = _known_values(conn, (awards.c.kind,), f.award_kind)
+        where.append(sa.exists().where(awards.c.event_id == events.c.event_id, awards.c.kind.in_(kinds)))
+    if f.q is not None:
+        where.append(_text_condition(conn, f.q))
+    return where
+
+
+def _date_range(
+    column: sa.ColumnElement[Any], field: str, first: date | None, last: date | None
+) -> list[sa.ColumnElement[bool]]:
+    if field == "occurred_on":
+        return [
+            c for c in (column >= first if first else None, column <= last if last else None) if c is not None
+        ]
+    # published_at is a UTC instant; the days are Vietnamese calendar days.
+    where = []
+    if first:
+        where.append(column >= _vietnam_midnight(first))
+    if last:
+        where.append(column < _vietnam_midnight(last + timedelta(days=1)))
+    return where
+
+
+def _vietnam_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), VIETNAM_TZ).astimezone(UTC)
+
+
+def _person_condition(conn: sa.Connection, person: str | None, rank: str | None) -> sa.ColumnElement[bool]:
+    """One person row must match both the name and the rank when both are given."""
+    match: list[sa.ColumnElement[bool]] = [people.c.event_id == events.c.event_id]
+    if person:
+        name = _escape_like(" ".join(fold(person).split()))
+        match.append(
+            sa.or_(
+                people.c.name_folded.like(f"{name}%", escape="\\"),
+                people.c.name_folded.like(f"% {name}%", escape="\\"),
+            )
+        )
+    if rank:
+        match.append(people.c.rank.in_(_known_values(conn, (people.c.rank,), rank)))
+    return sa.exists().where(*match)
+
+
+def _text_condition(conn: sa.Connection, q: str) -> sa.ColumnElement[bool]:
+    """Every word of ``q`` must occur; words are folded, so diacritics and case do not matter."""
+    words = re.findall(r"\w+", fold(q))
+    if not words:
+        return sa.false()
+    if conn.dialect.name == "postgresql":
+        query = sa.func.to_tsquery("simple", " & ".join(words))
+        return events.c.search_tsv.op("@@")(query)
+    fts = sa.table("events_fts", sa.column("event_id"))
+    match = sa.literal_column("events_fts").op("MATCH")(" ".join(f'"{word}"' for word in words))
+    return events.c.event_id.in_(sa.select(fts.c.event_id).where(match))
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class _DistinctValues:
+    """The distinct stored values of a few low-cardinality columns (provinces, ranks, award kinds).
+
+    A user's spelling is matched to stored spellings by folding both sides, which keeps the SQL an
+    index-friendly ``IN (...)``. The list is re-read when a spelling is not found, so new values
+    show up at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, tuple[str, ...]], dict[str, set[str]]] = {}
+
+    def matching(self, conn: sa.Connection, columns: tuple[sa.Column[Any], ...], value: str) -> list[str]:
+        wanted = " ".join(fold(value).split())
+        key = (conn.engine.url.render_as_string(), tuple(str(column) for column in columns))
+        with self._lock:
+            known = self._cache.get(key)
+        if known is None or wanted not in known:
+            known = {}
+            for column in columns:
+                for stored in conn.execute(sa.select(column).where(column.is_not(None)).distinct()).scalars():
+                    known.setdefault(" ".join(fold(stored).split()), set()).add(stored)
+            with self._lock:
+                self._cache[key] = known
+        return sorted(known.get(wanted, ()))
+
+
+_distinct = _DistinctValues()
+
+
+def _known_values(conn: sa.Connection, columns: tuple[sa.Column[Any], ...], value: str) -> list[str]:
+    return _distinct.matching(conn, columns, value)
+
+
+def _as_dict(payload: Any) -> dict[str, Any]:
+    return json.loads(payload) if isinstance(payload, str | bytes) else dict(payload)

@@ -1,0 +1,96 @@
+"""``bantin events`` and ``bantin stats`` read the same database through the same query layer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from api_corpus import SAMPLE, Store, ids
+from typer.testing import CliRunner
+
+from services.cli import app
+
+runner = CliRunner()
+
+
+def bantin(store: Store, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [*args, "--database-url", store.url])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_events_as_json(store: Store) -> None:
+    code, out, _ = bantin(store, "events", "--province", "Bac Kan", "--format", "json")
+    assert code == 0, out
+    body = json.loads(out)
+    assert {item["event_id"] for item in body["items"]} == ids("commendation", "arrest")
+    assert body["next_cursor"] is None
+
+
+def test_events_as_csv_with_filters(store: Store) -> None:
+    code, out, _ = bantin(store, "events", "-q", "ma tuy", "--event-type", "drug_case", "--format", "csv")
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["event_id"] for row in rows] == [SAMPLE["drugs"].event_id]
+    assert rows[0]["province"] == "Thái Nguyên" and rows[0]["occurred_on"] == "2024-03-05"
+
+
+def test_events_as_table_pages_with_the_printed_cursor(store: Store) -> None:
+    code, out, err = bantin(store, "events", "--sort", "occurred_on", "--limit", "4")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "event_id",
+        "event_type",
+        "occurred_on",
+        "published_at",
+        "province",
+        "source",
+        "title",
+    ]
+    assert len(lines) == 1 + 4
+    assert lines[1].startswith(SAMPLE["arrest"].event_id)  # the earliest occurred_on
+    cursor = err.split("next cursor: ")[1].strip()
+    code, rest, err = bantin(store, "events", "--sort", "occurred_on", "--limit", "4", "--cursor", cursor)
+    assert code == 0 and "next cursor" not in err
+    shown = {line.split()[0] for line in lines[1:] + rest.splitlines()[1:]}
+    assert shown == ids(*SAMPLE)
+
+
+def test_stats_formats(store: Store) -> None:
+    code, out, _ = bantin(
+        store,
+        "stats",
+        "--group-by",
+        "province",
+        "--group-by",
+        "event_type",
+        "--province",
+        "Bac Kan",
+        "--format",
+        "csv",
+    )
+    assert code == 0, out
+    assert list(csv.DictReader(io.StringIO(out))) == [
+        {"province": "Bắc Kạn", "event_type": "arrest", "count": "1"},
+        {"province": "Bắc Kạn", "event_type": "commendation", "count": "1"},
+    ]
+    code, out, _ = bantin(store, "stats", "--group-by", "source", "--format", "json")
+    assert {row["source"]: row["count"] for row in json.loads(out)["rows"]}["conganbackan.vn"] == 3
+    code, out, _ = bantin(store, "stats")
+    assert out.split() == ["count", str(len(SAMPLE))]
+
+
+def test_bad_options_name_the_option(store: Store) -> None:
+    cases = [
+        (["events", "--event-type", "robbery"], "--event-type"),
+        (["events", "--from", "2024-02-01", "--to", "2024-01-01"], "--from"),
+        (["events", "--from", "01/02/2024"], "--from"),
+        (["events", "--cursor", "garbage"], "--cursor"),
+        (["events", "--date-field", "fetched_at"], "--date-field"),
+        (["stats", "--group-by", "weekday"], "--group-by"),
+    ]
+    for args, option in cases:
+        code, _, err = bantin(store, *args)
+        assert code == 2, args
+        assert option in err, (args, err)

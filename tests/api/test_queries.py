@@ -1,0 +1,305 @@
+"""The query layer against real databases (SQLite and PostgreSQL): filters, order, pages, counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from api_corpus import SAMPLE, Store, at, ids, make_event
+from pydantic import ValidationError
+
+from schemas.event import Event
+from services.storage.queries import (
+    MAX_LIMIT,
+    Cursor,
+    EventFilter,
+    InvalidCursor,
+    get_article,
+    get_event,
+    search_events,
+    stats,
+)
+
+
+def found(store: Store, **filters: object) -> set[str]:
+    page = search_events(store.engine, EventFilter(**filters), limit=MAX_LIMIT)
+    return {item["event_id"] for item in page.items}
+
+
+def expected_order(events: list[Event], sort: str) -> list[str]:
+    """Dated rows by (date, event_id), then undated rows by event_id; reversed for '-'."""
+    field = sort.lstrip("-")
+
+    def value(event: Event) -> object:
+        return event.occurred_on if field == "occurred_on" else event.article.published_at
+
+    descending = sort.startswith("-")
+    dated = sorted((e for e in events if value(e) is not None), key=lambda e: (value(e), e.event_id))
+    undated = sorted(e.event_id for e in events if value(e) is None)
+    if descending:
+        dated.reverse()
+        undated.reverse()
+    return [e.event_id for e in dated] + undated
+
+
+def all_pages(store: Store, sort: str, limit: int, **filters: object) -> list[str]:
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = search_events(store.engine, EventFilter(**filters), sort=sort, cursor=cursor, limit=limit)
+        seen += [item["event_id"] for item in page.items]
+        if page.next_cursor is None:
+            return seen
+        cursor = page.next_cursor
+
+
+# --- pure parts ---------------------------------------------------------------------------------
+
+
+def test_cursor_round_trips_and_is_bound_to_its_sort() -> None:
+    cursor = Cursor("-occurred_on", date(2024, 1, 20), "ev-1")
+    assert Cursor.decode(cursor.encode(), "-occurred_on") == cursor
+    assert Cursor.decode(Cursor("published_at", None, "ev-2").encode(), "published_at").value is None
+    with pytest.raises(InvalidCursor, match="issued for sort='-occurred_on'"):
+        Cursor.decode(cursor.encode(), "published_at")
+
+
+@pytest.mark.parametrize(
+    "token", ["", "garbage!", "W10", "WyJ4Il0", "WyItb2NjdXJyZWRfb24iLCJub3QtYS1kYXRlIiwieCJd"]
+)
+def test_foreign_cursors_are_rejected(token: str) -> None:
+    with pytest.raises(InvalidCursor):
+        Cursor.decode(token, "-occurred_on")
+
+
+def test_filter_rejects_reversed_dates_and_unknown_types() -> None:
+    with pytest.raises(ValidationError, match="date_from"):
+        EventFilter(date_from=date(2024, 2, 1), date_to=date(2024, 1, 1))
+    with pytest.raises(ValidationError, match="event_type"):
+        EventFilter(event_type=("robbery",))
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("province", "names"),
+    [
+        ("Bắc Kạn", ("commendation", "arrest")),
+        ("Bac Kan", ("commendation", "arrest")),
+        ("  bắc   KẠN ", ("commendation", "arrest")),
+        ("Thái Nguyên", ("commendation", "arrest", "drugs")),  # the post-2025 unit covers Bắc Kạn
+        ("thai nguyen", ("commendation", "arrest", "drugs")),
+        ("Tuyen Quang", ("accident",)),
+        ("Hà Nội", ()),
+    ],
+)
+def test_province_matches_old_and_current_names(store: Store, province: str, names: tuple[str, ...]) -> None:
+    assert found(store, province=province) == ids(*names)
+
+
+def test_event_type_one_or_several(store: Store) -> None:
+    assert found(store, event_type=("arrest",)) == ids("arrest")
+    assert found(store, event_type=("arrest", "drug_case")) == ids("arrest", "drugs")
+
+
+def test_date_range_on_occurred_on(store: Store) -> None:
+    window = {"date_from": date(2024, 1, 1), "date_to": date(2024, 3, 31)}
+    assert found(store, **window) == ids("commendation", "drugs", "meeting")
+    assert found(store, date_from=date(2024, 3, 5)) == ids("drugs", "fraud")
+    assert found(store, date_to=date(2024, 1, 20)) == ids("commendation", "meeting", "arrest")
+
+
+def test_date_range_on_published_at_uses_vietnamese_days(store: Store) -> None:
+    # "arrest" was published at 23:00 UTC on 2 January, i.e. on 3 January in Vietnam.
+    assert found(
+        store, date_field="published_at", date_from=date(2024, 1, 3), date_to=date(2024, 1, 3)
+    ) == ids("arrest")
+    assert found(store, date_field="published_at", date_to=date(2024, 1, 2)) == set()
+    assert found(store, date_field="published_at", date_from=date(2024, 2, 1)) == ids(
+        "accident", "drugs", "fraud"
+    )
+
+
+def test_source(store: Store) -> None:
+    assert found(store, source="congancaobang.vn") == ids("fraud")
+    assert found(store, source="congancaobang") == set()
+
+
+@pytest.mark.parametrize(
+    ("person", "names"),
+    [
+        ("Nguyễn Văn Hùng", ("commendation",)),
+        ("nguyen van hung", ("commendation",)),
+        ("Văn Hùng", ("commendation", "fraud")),  # a run of words inside the name, or the whole name
+        ("Hung", ("commendation", "fraud")),
+        ("ung", ()),  # words match from their start only
+        ("Tran Thi", ("arrest",)),
+        ("50%_", ()),
+    ],
+)
+def test_person_name(store: Store, person: str, names: tuple[str, ...]) -> None:
+    assert found(store, person=person) == ids(*names)
+
+
+def test_rank_and_rank_of_the_same_person(store: Store) -> None:
+    assert found(store, rank="Dai ta") == ids("commendation")
+    assert found(store, rank="Thượng tá") == ids("arrest")
+    assert found(store, person="Le Minh", rank="Trung tá") == ids("commendation")
+    assert found(store, person="Le Minh", rank="Đại tá") == set()  # Đại tá is another person
+
+
+def test_award_kind(store: Store) -> None:
+    assert found(store, award_kind="Giấy khen") == ids("commendation", "arrest")
+    assert found(store, award_kind="bang khen") == ids("commendation")
+    assert found(store, award_kind="Huân chương") == set()
+
+
+@pytest.mark.parametrize(
+    ("q", "names"),
+    [
+        ("phong trào", ("commendation",)),
+        ("phong trao", ("commendation",)),
+        ("PHONG TRAO bao ve", ("commendation",)),
+        ("ma tuy", ("drugs",)),
+        ("giả danh", ("fraud",)),  # in the summary
+        ("phong trao ma tuy", ()),  # every word must occur
+    ],
+)
+def test_free_text_with_or_without_diacritics(store: Store, q: str, names: tuple[str, ...]) -> None:
+    assert found(store, q=q) == ids(*names)
+
+
+@pytest.mark.parametrize(
+    "q", ['"', 'phong"trao', "NEAR(", "NEAR(phong trao, 2)", "a OR b", "phong*", "-", "^x", "''"]
+)
+def test_search_syntax_in_q_is_only_words(store: Store, q: str) -> None:
+    search_events(store.engine, EventFilter(q=q))  # no error
+    assert found(store, q='phong" OR "ma') == set()
+
+
+def test_filters_combine(store: Store) -> None:
+    assert found(store, province="Bac Kan", event_type=("commendation",), q="phong trao") == ids(
+        "commendation"
+    )
+    assert found(store, province="Bac Kan", event_type=("drug_case",)) == set()
+
+
+@pytest.mark.parametrize("field", ["province", "source", "person", "rank", "award_kind", "q"])
+@pytest.mark.parametrize("attack", ["x' OR '1'='1", "'; DROP TABLE events; --", '") OR 1=1 --', "%' --"])
+def test_sql_injection_is_harmless(store: Store, field: str, attack: str) -> None:
+    assert found(store, **{field: attack}) == set()
+    stats(store.engine, ["province"], EventFilter(**{field: attack}))
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM events")).scalar() == len(SAMPLE)
+
+
+# --- order and pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["-published_at", "published_at", "-occurred_on", "occurred_on"])
+def test_sort_puts_undated_rows_last_and_breaks_ties_by_event_id(store: Store, sort: str) -> None:
+    page = search_events(store.engine, sort=sort, limit=MAX_LIMIT)
+    assert [item["event_id"] for item in page.items] == expected_order(list(SAMPLE.values()), sort)
+    assert page.next_cursor is None
+
+
+@pytest.mark.parametrize("sort", ["-published_at", "occurred_on"])
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_pages_cover_everything_once(store: Store, sort: str, limit: int) -> None:
+    assert all_pages(store, sort, limit) == expected_order(list(SAMPLE.values()), sort)
+
+
+@pytest.mark.parametrize("sort", ["-occurred_on", "published_at"])
+def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(store: Store, sort: str) -> None:
+    original = expected_order(list(SAMPLE.values()), sort)
+    first = search_events(store.engine, sort=sort, limit=2)
+    seen = [item["event_id"] for item in first.items]
+    # New rows before the cursor, after it, equal to it and without a date.
+    store.write(
+        make_event("new-late", "arrest", occurred_on=date(2025, 6, 1), published_at=at("2025-06-01")),
+        make_event("new-early", "arrest", occurred_on=date(2020, 1, 1), published_at=at("2020-01-01")),
+        make_event("new-tie", "sanction", occurred_on=date(2024, 1, 20), published_at=at("2024-01-22")),
+        make_event("new-undated", "rescue"),
+    )
+    cursor = first.next_cursor
+    while cursor:
+        page = search_events(store.engine, sort=sort, cursor=cursor, limit=2)
+        seen += [item["event_id"] for item in page.items]
+        cursor = page.next_cursor
+    assert len(seen) == len(set(seen)), "an event was repeated"
+    assert [event_id for event_id in seen if event_id in original] == original, "an event was skipped"
+
+
+def test_limit_is_capped(store: Store) -> None:
+    page = search_events(store.engine, limit=10_000)
+    assert (page.limit, page.limit_capped) == (MAX_LIMIT, True)
+    assert len(page.items) == len(SAMPLE)
+    assert search_events(store.engine, limit=3).limit_capped is False
+
+
+def test_cursor_from_another_sort_is_refused(store: Store) -> None:
+    cursor = search_events(store.engine, sort="-occurred_on", limit=1).next_cursor
+    assert cursor is not None
+    with pytest.raises(InvalidCursor):
+        search_events(store.engine, sort="-published_at", cursor=cursor)
+
+
+# --- single items and counts ----------------------------------------------------------------------
+
+
+def test_get_event_returns_the_stored_event(store: Store) -> None:
+    event = SAMPLE["commendation"]
+    assert Event.model_validate(get_event(store.engine, event.event_id)) == event
+    assert get_event(store.engine, "no-such-event") is None
+
+
+def test_get_article_returns_it_with_its_events(store: Store) -> None:
+    original = SAMPLE["commendation"].article
+    second = make_event(
+        "tong-ket-phong-trao", "meeting", title=original.title, published_at=original.published_at
+    )
+    store.write(second)
+    article = get_article(store.engine, SAMPLE["commendation"].article.article_id)
+    assert article is not None
+    assert article["url"] == SAMPLE["commendation"].article.url
+    assert article["published_at"] == at("2024-01-22")
+    assert {event["event_id"] for event in article["events"]} == {
+        SAMPLE["commendation"].event_id,
+        second.event_id,
+    }
+    assert get_article(store.engine, "no-such-article") is None
+
+
+def test_stats_by_each_key(store: Store) -> None:
+    by_province = {row["province"]: row["count"] for row in stats(store.engine, ["province"])}
+    assert by_province == {"Bắc Kạn": 2, "Thái Nguyên": 1, "Hà Giang": 1, "Cao Bằng": 1, None: 1}
+    current = {row["province_current"]: row["count"] for row in stats(store.engine, ["province_current"])}
+    assert current["Thái Nguyên"] == 3
+    assert {row["event_type"]: row["count"] for row in stats(store.engine, ["event_type"])}["arrest"] == 1
+    months = [(row["month"], row["count"]) for row in stats(store.engine, ["month"])]
+    assert months == [("2023-12", 1), ("2024-01", 2), ("2024-03", 1), ("2024-05", 1), (None, 1)]
+    published = {
+        row["month"]: row["count"]
+        for row in stats(store.engine, ["month"], EventFilter(date_field="published_at"))
+    }
+    assert published["2024-01"] == 2  # 23:00 UTC on 2 January counts in Vietnamese January
+    by_source = {row["source"]: row["count"] for row in stats(store.engine, ["source"])}
+    assert by_source == {
+        "conganbackan.vn": 3,
+        "congan.thainguyen.gov.vn": 1,
+        "conganhagiang.vn": 1,
+        "congancaobang.vn": 1,
+    }
+
+
+def test_stats_grouped_twice_and_filtered(store: Store) -> None:
+    rows = stats(store.engine, ["province", "event_type"], EventFilter(province="Bac Kan"))
+    assert rows == [
+        {"province": "Bắc Kạn", "event_type": "arrest", "count": 1},
+        {"province": "Bắc Kạn", "event_type": "commendation", "count": 1},
+    ]
+    assert stats(store.engine, []) == [{"count": len(SAMPLE)}]
+    with pytest.raises(ValueError, match="cannot group by weekday"):
+        stats(store.engine, ["weekday"])  # type: ignore[list-item]
