@@ -1,0 +1,76 @@
+"""Authors from the byline: "Tác giả: A - B", "Bài và ảnh: A, B", "Tin, ảnh: TRÍ THẮNG", or a
+name alone on the last line of the article (after footer lines such as "Ý kiến bạn đọc").
+
+Names written in capitals are returned in normal case; a unit in brackets after a name
+("Minh Anh (Công an huyện X)") and "(tổng hợp)" are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas.event import Author
+from services.extractor.rules.document import Document, Span
+from services.extractor.rules.names import is_place, looks_like_name, normal_case
+
+_BYLINE = re.compile(
+    r"^(?:Tác\s+giả|Bài\s*(?:và|,|/|&)?\s*ảnh|Tin\s*(?:và|,|/|&)?\s*ảnh|Ảnh\s*(?:và|,|/|&)\s*bài|Bài|Tin"
+    r"|Nhóm\s+PV|Nhóm\s+phóng\s+viên|Phóng\s+viên|PV|Người\s+viết|Thực\s+hiện|Tin\s+bài)\s*:\s*(?P<names>.+)$",
+    re.IGNORECASE,
+)
+# Page furniture after the article body, skipped when looking for a name on the last line.
+_FOOTER = re.compile(
+    r"^(?:Ý\s+kiến\s+bạn\s+đọc|Những\s+tin\s+(?:mới|cũ)\s+hơn|Tin\s+liên\s+quan|Bài\s+liên\s+quan"
+    r"|Tags?\s*:|Từ\s+khóa|Chia\s+sẻ|In\s+bài|Bình\s+luận|Đánh\s+giá|Xem\s+thêm|Nguồn\s*:|Theo\s+dòng"
+    r"|Gửi\s+bình\s+luận|\d+|/\.|\.|Tổng\s+số\s+điểm.*|Bạn\s+đã\s+không\s+sử\s+dụng.*|\(?Theo\s+.+\)?)$",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+")
+_DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB)\.?\s+", re.IGNORECASE)
+_NOT_AUTHORS = frozenset({"ctv", "pv", "btv", "nhóm pv", "tổng hợp", "st", "sưu tầm", "ảnh", "video"})
+_MAX_LAST_LINES = 6
+
+
+def _names(raw: str) -> list[str]:
+    out = []
+    for part in _SPLIT.split(raw):
+        name = _DROP.sub(" ", part).strip(" .,:;-–")
+        name = " ".join(name.split())
+        if not name or name.casefold() in _NOT_AUTHORS or any(c.isdigit() for c in name):
+            continue
+        if len(name.split()) > 5:
+            continue
+        out.append(normal_case(name))
+    return out
+
+
+def _last_line(doc: Document) -> Span | None:
+    """The last line that is not page furniture, when it is short enough to be a byline."""
+    for line in reversed(doc.lines[-_MAX_LAST_LINES:]):
+        if _FOOTER.match(line.text):
+            continue
+        return line
+    return None
+
+
+def extract_authors(doc: Document) -> list[Author]:
+    """Byline names in order of appearance, each once."""
+    found: list[tuple[str, int, int]] = []
+    for line in doc.lines:
+        m = _BYLINE.match(line.text)
+        if m and len(m.group("names")) <= 80:
+            start = line.start + m.start("names")
+            found += [(n, start, line.end) for n in _names(m.group("names"))]
+    if not found:
+        line = _last_line(doc)
+        if line is not None and len(line.text) <= 60 and line is not doc.lines[0]:
+            names = _names(line.text)
+            if names and all(looks_like_name(n) and not is_place(n) for n in names):
+                found += [(n, line.start, line.end) for n in names]
+    seen: set[str] = set()
+    out = []
+    for name, start, end in found:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(Author(name=name, evidence=doc.evidence(start, end)))
+    return out

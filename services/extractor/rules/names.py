@@ -1,0 +1,129 @@
+"""Vietnamese personal names: a family name from a gazetteer plus capitalised syllables.
+
+A name is recognised by its shape ("Nguyễn Văn Tám", "Ma Văn Lả", "Nguyễn Văn T.") and, for
+names that do not start with a known family name ("T.X.B"), only where context says a person
+follows (an honorific or rank — see ``people``). Capitalised phrases such as "Công an Tỉnh",
+"Ban Chỉ đạo" or "Bằng khen" never match because they do not start with a family name, and
+place names that do ("Hà Nội", "Lê Chân", street names) are rejected by a gazetteer and by the
+word in front of them ("tỉnh", "đường", "phường" …).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+UPPER = "A-Z" + "".join(c.upper() for c in LOWER[3:])
+SYLLABLE = rf"[{UPPER}][{LOWER}]{{1,6}}"
+INITIAL = rf"[{UPPER}]\."
+# Words after which a capitalised phrase is a place or an organisation, not a person.
+_PLACE_WORDS = frozenset(
+    (
+        *("tỉnh", "huyện", "quận", "xã", "phường", "thị trấn", "thành phố", "tp", "tp.", "thị xã"),
+        *("đường", "phố", "ngõ", "ngách", "hẻm", "cầu", "chợ", "trường", "sông", "suối", "núi", "đèo"),
+        *("bản", "thôn", "xóm", "ấp", "khu", "làng", "hồ", "đảo", "quốc lộ", "tỉnh lộ", "cảng", "bến"),
+        *("chùa", "đền", "đình", "văn hóa", "bệnh viện", "trung tâm", "công ty", "tập đoàn", "cửa khẩu"),
+        *("thpt", "thcs", "tiểu học", "mầm non", "kcn", "ccn", "giải", "quỹ", "huân chương"),
+    )
+)
+
+# Capitalised words that begin a title, rank, organisation or clause, never the end of a name.
+_NOT_NAME_WORDS = frozenset(
+    """Chủ Phó Giám Bí Trưởng Tỉnh Ủy Uỷ Đại Thượng Thiếu Hạ Công Ban Bộ Cục Phòng Đội Sở Thứ Tổng
+    Chánh Chỉ Hiệu Thủ Viện Bác Kỹ Nhà Tại Trong Theo Ngày Sáng Chiều Tối Đêm Khi Sau Trước Về Với
+    Cùng Tới Đến Dự Cũng Ông Bà Anh Chị Đồng UBND HĐND MTTQ Huyện Tỉnh Xã Phường Quận Thành""".split()  # noqa: SIM905
+)
+
+
+def _load(name: str) -> list[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return [s.strip() for s in lines if s.strip() and not s.startswith("#")]
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return frozenset(_load("surnames.txt"))
+
+
+@cache
+def place_names() -> frozenset[str]:
+    return frozenset(p.casefold() for p in _load("place_names.txt"))
+
+
+@cache
+def name_pattern() -> re.Pattern[str]:
+    """Family name + 1–3 capitalised syllables, optionally ending in an initial ("Nguyễn Văn T.")."""
+    family = "|".join(sorted((re.escape(s) for s in surnames()), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![{LOWER}{UPPER}])(?:{family})"
+        rf"(?:[ ](?:{SYLLABLE})){{0,3}}"
+        rf"(?:[ ](?:{SYLLABLE}|{INITIAL}))"
+        rf"(?![{LOWER}{UPPER}])"
+    )
+
+
+# Initials only ("T.X.B", "N.V.T."): a name only where context says a person is meant.
+INITIALS = re.compile(rf"(?<![{LOWER}{UPPER}.])(?:[{UPPER}]\.){{1,3}}[{UPPER}]\.?(?![{LOWER}{UPPER}])")
+# A single letter ("bà T.", "anh B") is not a name.
+LONE_INITIAL = re.compile(rf"^[{UPPER}]\.?$")
+
+
+def is_place(name: str, before: str = "") -> bool:
+    """True when ``name`` is a place ("Hà Nội") or follows a place word ("đường Lê Lợi")."""
+    folded = name.casefold()
+    if folded in place_names() or any(folded.startswith(p + " ") for p in place_names()):
+        return True
+    words = before.rstrip().split()
+    if not words:
+        return False
+    last = words[-1].casefold()
+    last_two = " ".join(words[-2:]).casefold()
+    return last in _PLACE_WORDS or last_two in _PLACE_WORDS
+
+
+def _trim(name: str) -> str:
+    """Drop trailing capitalised words that start a title or a clause ("Lý Văn A Chủ [tịch]")."""
+    words = name.split()
+    while len(words) > 2 and words[-1] in _NOT_NAME_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def find_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Personal-name candidates ``(start, end, name)`` in ``text[start:end]``; places removed."""
+    out = []
+    for m in name_pattern().finditer(text, start, len(text) if end is None else end):
+        name, begin = _trim(m.group()), m.start()
+        if name.startswith("Ông ") and len(name.split()) >= 3:  # the honorific, not the family name
+            name, begin = name[4:], begin + 4
+        if name.split()[-1] in _NOT_NAME_WORDS:
+            continue
+        if not is_place(name, text[max(0, begin - 20) : begin]):
+            out.append((begin, begin + len(name), name))
+    return out
+
+
+def clean_name(name: str) -> str:
+    """A name with surrounding punctuation and spaces removed, inner spaces collapsed."""
+    name = " ".join(name.split())
+    return name.strip(' ,;:-–()"“”')
+
+
+def normal_case(name: str) -> str:
+    """A name written in capitals ("TRÍ THẮNG") in its normal case ("Trí Thắng")."""
+    if name.isupper() and not INITIALS.fullmatch(name):
+        return " ".join(w[:1] + w[1:].lower() for w in name.split())
+    return name
+
+
+def looks_like_name(text: str) -> bool:
+    """True for 2–5 words each starting with a capital and holding no digit (a pen name too)."""
+    words = text.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    pattern = re.compile(rf"(?:[{UPPER}][{LOWER}{UPPER}]{{0,7}}|[{UPPER}]\.)")
+    return all(pattern.fullmatch(w) for w in words)

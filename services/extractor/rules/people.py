@@ -1,0 +1,117 @@
+"""People named in an article: officials, speakers, award recipients, victims, witnesses.
+
+A person is a name (``names``) with what is written next to it: the rank just before it
+("Đại tá Nguyễn Văn A"), the positions before or after it ("Chủ tịch UBND tỉnh Lý Văn B",
+"Nguyễn Văn C, Phó Giám đốc Công an tỉnh"), honorifics dropped ("ông", "đồng chí"). A two-word
+name, or a name made of initials ("T.X.B"), needs such context to count; suspects (named by the
+crime rules, or introduced as "đối tượng", "bị can" …) and authors are left out. Mentions of the
+same name are merged: the rank and positions of every mention are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from schemas.event import Person
+from services.extractor.rules.document import Document
+from services.extractor.rules.names import INITIALS, LOWER, UPPER, find_names
+from services.extractor.rules.positions import position_before, positions_after
+from services.extractor.rules.ranks import rank_before
+
+_HONORIFIC = re.compile(
+    r"(?:^|[\s(\"“])(ông|bà|anh|chị|em|cháu|cụ|chú|cô|bác|đồng chí|đ/c|nạn nhân|tài xế|lái xe|"
+    r"bác sĩ|nhà báo|luật sư|thầy|giáo viên|nữ sinh|nam sinh|học sinh|sinh viên|chiến sĩ|cán bộ|"
+    r"người dân|công dân|bạn)\s+$",
+    re.IGNORECASE,
+)
+_SUSPECT_CUE = re.compile(
+    r"(?:đối tượng|bị can|bị cáo|bị hại là|nghi phạm|nghi can|hung thủ|tên|kẻ|can phạm|phạm nhân|"
+    r"truy nã|đình nã|thủ phạm|tử tù|người bị|chủ mưu)\s*(?:là\s*)?$",
+    re.IGNORECASE,
+)
+_ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
+_BIRTH_AFTER = re.compile(r"\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi)", re.IGNORECASE)
+_INITIALS_AFTER_HONORIFIC = re.compile(
+    rf"(?:ông|bà|anh|chị|em|cháu|chị|nạn nhân)\s+({INITIALS.pattern}|[{UPPER}][{LOWER}]+(?:\s[{UPPER}]\.)+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Mention:
+    name: str
+    start: int
+    end: int
+    rank: str | None = None
+    positions: list[str] = field(default_factory=list)
+    role: str | None = None
+
+
+def _is_suspect_context(before: str) -> bool:
+    return _SUSPECT_CUE.search(before) is not None
+
+
+def _mention(doc: Document, start: int, end: int, name: str, sentence_start: int) -> _Mention | None:
+    text = doc.text
+    before = text[max(sentence_start, start - 60) : start]
+    if _is_suspect_context(before):
+        return None
+    ranked = rank_before(text, start)
+    honorific = _HONORIFIC.search(before)
+    positions = positions_after(text[end : end + 240])
+    pos_before = None if ranked else position_before(text, start)
+    if pos_before:
+        positions.insert(0, pos_before)
+    anchored = ranked or honorific or positions or _BIRTH_AFTER.match(text, end)
+    if not anchored and len(name.split()) < 3:
+        return None
+    role = None
+    if honorific:
+        role = _ROLE_BY_HONORIFIC.get(honorific.group(1).lower())
+    if role is None and (ranked or positions):
+        role = "official"
+    return _Mention(name, start, end, ranked[0] if ranked else None, positions, role)
+
+
+def _mentions(doc: Document) -> Iterable[_Mention]:
+    for sentence in doc.sentences:
+        for start, end, name in find_names(doc.text, sentence.start, sentence.end):
+            m = _mention(doc, start, end, name, sentence.start)
+            if m:
+                yield m
+        for hit in _INITIALS_AFTER_HONORIFIC.finditer(doc.text, sentence.start, sentence.end):
+            name = hit.group(1)
+            if len(name.replace(".", "").replace(" ", "")) >= 2:
+                m = _mention(doc, hit.start(1), hit.end(1), name, sentence.start)
+                if m:
+                    yield m
+
+
+def extract_people(doc: Document, exclude_names: Iterable[str] = frozenset()) -> list[Person]:
+    """Every named person who is not a suspect or an author, one record per name."""
+    excluded = {n.casefold() for n in exclude_names}
+    merged: dict[str, _Mention] = {}
+    for m in _mentions(doc):
+        key = m.name.casefold()
+        if key in excluded or any(key in e or e in key for e in excluded if len(e) > 3):
+            continue
+        if key not in merged:
+            merged[key] = m
+            continue
+        first = merged[key]
+        first.rank = first.rank or m.rank
+        first.role = first.role or m.role
+        known = {q.casefold() for q in first.positions}
+        first.positions += [p for p in m.positions if p.casefold() not in known]
+    return [
+        Person(
+            name=m.name,
+            rank=m.rank,
+            positions=m.positions,
+            role=m.role,
+            evidence=doc.evidence(m.start, m.end),
+        )
+        for m in merged.values()
+    ]
