@@ -17,7 +17,7 @@ from schemas.ids import event_id
 from schemas.raw_article import RawArticle
 from schemas.times import VIETNAM_TZ
 from services.extractor.rules.authors import extract_authors
-from services.extractor.rules.awards import extract_awards
+from services.extractor.rules.awards import extract_awards, grant_spans
 from services.extractor.rules.campaigns import extract_campaigns
 from services.extractor.rules.crime import (
     extract_casualties,
@@ -91,7 +91,7 @@ def extract_facts(doc: Document) -> dict[str, Any]:
     awards = extract_awards(doc)
     casualties = extract_casualties(doc)
     seizures = extract_seizures(doc)
-    excluded_spans = [(a.evidence.start, a.evidence.end) for a in awards if a.evidence]
+    excluded_spans = grant_spans(doc)
     excluded_spans += [(z.evidence.start, z.evidence.end) for z in seizures if z.evidence]
     if casualties and casualties.evidence:
         excluded_spans.append((casualties.evidence.start, casualties.evidence.end))

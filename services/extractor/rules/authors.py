@@ -22,7 +22,8 @@ _BYLINE = re.compile(
 _FOOTER = re.compile(
     r"^(?:Ý\s+kiến\s+bạn\s+đọc|Những\s+tin\s+(?:mới|cũ)\s+hơn|Tin\s+liên\s+quan|Bài\s+liên\s+quan"
     r"|Tags?\s*:|Từ\s+khóa|Chia\s+sẻ|In\s+bài|Bình\s+luận|Đánh\s+giá|Xem\s+thêm|Nguồn\s*:|Theo\s+dòng"
-    r"|Gửi\s+bình\s+luận|\d+|/\.|\.|Tổng\s+số\s+điểm.*|Bạn\s+đã\s+không\s+sử\s+dụng.*|\(?Theo\s+.+\)?)$",
+    r"|Gửi\s+bình\s+luận|\d+|/\.|\.|Tổng\s+số\s+điểm.*|Bạn\s+đã\s+không\s+sử\s+dụng.*|\(?(?:Theo|Nguồn)\s+.+\)?"
+    r"|Lượt\s+xem.*|Đã\s+xem.*|\d+\s+lượt\s+xem|Quay\s+lại|Về\s+đầu\s+trang|Chia\s+sẻ.*)$",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+")
@@ -38,8 +39,8 @@ def _names(raw: str) -> list[str]:
         name = " ".join(name.split())
         if not name or name.casefold() in _NOT_AUTHORS or any(c.isdigit() for c in name):
             continue
-        if len(name.split()) > 5:
-            continue
+        if len(name.split()) > 5 or not all(w[:1].isupper() for w in name.split()):
+            continue  # a unit ("Công an huyện X") or a phrase, not a name
         out.append(normal_case(name))
     return out
 

@@ -72,7 +72,11 @@ _RECEIVE_VERB = re.compile(
     r"(?:được|đón\s+nhận|nhận|vinh\s+dự\s+(?:được|nhận|đón\s+nhận))(?:\s+(?:trao|tặng|trao\s+tặng))?\s*$",
     re.IGNORECASE,
 )
-_KHEN_THUONG = re.compile(r"(?<!được\s)(?<!các cấp\s)khen\s+thưởng\s+(?=\d)", re.IGNORECASE)
+_KHEN_THUONG = re.compile(
+    r"(?<!được\s)(?<!các cấp\s)(?:khen\s+thưởng|thưởng\s+nóng)"
+    r"(?:\s+(?:đột\s+xuất|thành\s+tích))?\s+(?:cho\s+)?",
+    re.IGNORECASE,
+)
 _AUTHORITY = re.compile(
     rf"(?:{HEAD_RE.pattern}|(?-i:Bộ\s+[A-ZĐ]\w*)|UBND|Ủy\s+ban|Uỷ\s+ban|Công\s+an\s+(?:tỉnh|huyện|thành\s+phố|TP)"
     r"|Thủ\s+tướng|Chính\s+phủ|Nhà\s+nước|Chủ\s+tịch\s+nước|Tổng\s+cục|Cục|Ban\s+Chỉ\s+đạo|BCĐ|Tỉnh\s+ủy"
@@ -82,8 +86,14 @@ _AUTHORITY = re.compile(
 _PLACE_TAIL = re.compile(
     rf"(?P<keep>\b(?:tỉnh|huyện|quận|thị\s+xã|thành\s+phố|TP\.?))(?:\s+[{UPPER}][{LOWER}]*)+\s*$"
 )
-_GENERIC_RECIPIENTS = re.compile(r"^\s*(?:cho|tặng|trao)?\s*(?:các|những|nhiều)\s", re.IGNORECASE)
-_NAMED_RECIPIENT = re.compile(rf"^\s*(?:cho|tặng|trao\s+cho|tặng\s+cho)\s+[{UPPER}]")
+_NAMED_RECIPIENT = re.compile(
+    rf"^\s*(?:ngợi\s+)?(?:(?:trao\s+|tặng\s+)?(?:cho|tặng|đến|tới)\s+)?(?:đồng\s+chí\s+|anh\s+|chị\s+)?[{UPPER}]"
+)
+
+
+def _is_named(recipients: str) -> bool:
+    """True when the recipients are named ("cho Công an huyện X"), not "các tập thể, cá nhân"."""
+    return _NAMED_RECIPIENT.match(recipients) is not None
 
 
 @dataclass
@@ -176,22 +186,18 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
         grant = _Grant([_kind_name(k) for k in group], None, start, after)
         if issuer_m:
             grant.issuer = clean_issuer(issuer_m.group("issuer"))
-        if count_first:
+        recipients = re.split(r"\s(?:vì|có\s+thành\s+tích|đã\s+có)\s", text[after:next_kind])[0]
+        last = _apply_counts(grant, recipients)
+        if last:
+            grant.end = after + last
+        elif count_first:
             grant.total = _int(count_first.group("n"))
             grant.issuer_pending = grant.issuer is None
         else:
-            recipients = text[after:next_kind]
-            recipients = re.split(r"\s(?:vì|có\s+thành\s+tích|đã\s+có)\s", recipients)[0]
-            last = _apply_counts(grant, recipients)
-            if last:
-                grant.end = after + last
-            else:
-                _recipients_before(grant, text, sentence, grants)
-            named = _NAMED_RECIPIENT.match(recipients) and not _GENERIC_RECIPIENTS.match(recipients)
-            grant.named_recipient = bool(named)
+            _recipients_before(grant, text, sentence, grants)
+        grant.named_recipient = _is_named(recipients)
         if grant.issuer is None and not grant.issuer_pending:
-            clause_start = grants[-1].end if grants else sentence.start
-            grant.issuer = _subject_issuer(text, clause_start, grant.start)
+            grant.issuer = _subject_issuer(text, grants[-1].end if grants else sentence.start, grant.start)
         grants.append(grant)
         # an issuer written after a list of counted kinds applies to those before it
         if grant.issuer and count_first:
@@ -199,6 +205,10 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
                 if not g.issuer_pending:
                     break
                 g.issuer, g.issuer_pending = grant.issuer, False
+    for n, g in enumerate(grants):
+        if g.issuer_pending:
+            g.issuer = _subject_issuer(text, grants[n - 1].end if n else sentence.start, g.start)
+            g.issuer_pending = False
     _kind_less(doc, sentence, grants)
     return grants
 
@@ -218,19 +228,23 @@ def _recipients_before(grant: _Grant, text: str, sentence: Span, grants: list[_G
 
 
 def _kind_less(doc: Document, sentence: Span, grants: list[_Grant]) -> None:
-    """ "khen thưởng 12 tập thể, 20 cá nhân" with no award kind: a grant with empty ``kinds``."""
+    """ "khen thưởng 12 tập thể, 20 cá nhân" or "Giám đốc Công an tỉnh khen thưởng Ban chuyên án":
+    a grant with empty ``kinds``; it needs counts, or a named recipient and an issuer."""
     for m in _KHEN_THUONG.finditer(doc.text, sentence.start, sentence.end):
         if any(g.start <= m.start() < g.end for g in grants):
             continue
         grant = _Grant([], None, m.start(), m.end())
         end = re.search(r"[;.]|\svì\s|\scó\sthành\stích", doc.text[m.end() : sentence.end])
         stop = m.end() + end.start() if end else sentence.end
-        last = _apply_counts(grant, doc.text[m.end() : stop])
+        recipients = doc.text[m.end() : stop]
+        last = _apply_counts(grant, recipients)
+        grant.issuer = _subject_issuer(doc.text, grants[-1].end if grants else sentence.start, m.end())
         if last:
             grant.end = m.end() + last
-            clause_start = grants[-1].end if grants else sentence.start
-            grant.issuer = _subject_issuer(doc.text, clause_start, m.end())
-            grants.append(grant)
+        elif not (grant.issuer and _is_named(recipients)):
+            continue
+        grant.named_recipient = not last
+        grants.append(grant)
 
 
 def _key(g: _Grant) -> tuple[frozenset[str], str]:
@@ -273,7 +287,7 @@ def _merge(grants: list[_Grant]) -> list[_Grant]:
             out.append(g)
     counted_kinds = {k.casefold() for g in out for k in g.kinds}
     for g in grants:
-        if g.counted() or not g.kinds or not g.named_recipient:
+        if g.counted() or not g.named_recipient:
             continue
         if any(k.casefold() in counted_kinds for k in g.kinds):
             continue
@@ -282,12 +296,22 @@ def _merge(grants: list[_Grant]) -> list[_Grant]:
     return sorted(out, key=lambda g: g.start)
 
 
-def extract_awards(doc: Document) -> list[Award]:
-    """Every grant in the article, each once, in order of first mention."""
+def _grants(doc: Document) -> list[_Grant]:
     grants: list[_Grant] = []
     for sentence in doc.sentences:
         if _KIND.search(sentence.text) or _KHEN_THUONG.search(sentence.text):
             grants += _sentence_grants(doc, sentence)
+    return grants
+
+
+def grant_spans(doc: Document) -> list[tuple[int, int]]:
+    """Spans of every counted grant mention, merged-away repeats included: the counts there are
+    award counts, not figures (pass them to ``extract_figures(doc, exclude=...)``)."""
+    return [(g.start, g.end) for g in _grants(doc) if g.counted()]
+
+
+def extract_awards(doc: Document) -> list[Award]:
+    """Every grant in the article, each once, in order of first mention."""
     return [
         Award(
             kinds=g.kinds,
@@ -297,5 +321,5 @@ def extract_awards(doc: Document) -> list[Award]:
             total=g.total,
             evidence=doc.evidence(g.start, g.end),
         )
-        for g in _merge(grants)
+        for g in _merge(_grants(doc))
     ]

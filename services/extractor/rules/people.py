@@ -31,6 +31,13 @@ _SUSPECT_CUE = re.compile(
     r"truy nã|đình nã|thủ phạm|tử tù|người bị|chủ mưu)\s*(?:là\s*)?$",
     re.IGNORECASE,
 )
+# A name with a birth year in a sentence about an arrest or a prosecution is a suspect.
+_CRIME_SENTENCE = re.compile(
+    r"bắt\s+(?:giữ|quả\s+tang|khẩn\s+cấp)|tạm\s+giữ|tạm\s+giam|khởi\s+tố|truy\s+tố|truy\s+nã|xét\s+xử"
+    r"|bị\s+can|bị\s+cáo|đối\s+tượng|xử\s+phạt|lừa\s+đảo|chiếm\s+đoạt|ma\s+túy|trộm|cướp|đánh\s+bạc",
+    re.IGNORECASE,
+)
+_VICTIM_HONORIFICS = frozenset({"nạn nhân", "cháu", "em", "bà", "cụ", "chị"})
 _ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
 _BIRTH_AFTER = re.compile(r"\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi)", re.IGNORECASE)
 _INITIALS_AFTER_HONORIFIC = re.compile(
@@ -53,6 +60,12 @@ def _is_suspect_context(before: str) -> bool:
     return _SUSPECT_CUE.search(before) is not None
 
 
+def _title_case(doc: Document, offset: int) -> bool:
+    """True inside a headline written in Title Case, where capitals do not mark names."""
+    words = [w for w in doc.sentence_at(offset).text.split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
 def _mention(doc: Document, start: int, end: int, name: str, sentence_start: int) -> _Mention | None:
     text = doc.text
     before = text[max(sentence_start, start - 60) : start]
@@ -64,8 +77,13 @@ def _mention(doc: Document, start: int, end: int, name: str, sentence_start: int
     pos_before = None if ranked else position_before(text, start)
     if pos_before:
         positions.insert(0, pos_before)
-    anchored = ranked or honorific or positions or _BIRTH_AFTER.match(text, end)
-    if not anchored and len(name.split()) < 3:
+    born = _BIRTH_AFTER.match(text, end)
+    sentence = doc.sentence_at(start).text
+    victim = honorific is not None and honorific.group(1).lower() in _VICTIM_HONORIFICS
+    if born and not ranked and not victim and _CRIME_SENTENCE.search(sentence):
+        return None
+    anchored = ranked or honorific or positions or born
+    if not anchored and (len(name.split()) < 3 or _title_case(doc, start)):
         return None
     role = None
     if honorific:
