@@ -1,0 +1,212 @@
+"""Crawl-state store: which article URLs a source has published, with which content, and its runs.
+
+It lets a re-crawl publish only new or changed articles and lets listing pagination stop once a
+page brings nothing new. It lives in any SQLAlchemy database (a SQLite file by default,
+``Settings.crawl_state_url``) so several crawl processes of one deployment can share it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+
+from schemas.ids import canonical_url
+
+_metadata = MetaData()
+
+articles = Table(
+    "crawl_articles",
+    _metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("source", String(100), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_changed", DateTime(timezone=True), nullable=False),
+)
+
+seen_urls = Table(
+    "crawl_seen_urls",
+    _metadata,
+    Column("source", String(100), primary_key=True),
+    Column("url", String(2000), primary_key=True),
+)
+
+runs = Table(
+    "crawl_runs",
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(100), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("stats", JSON),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite drops time zones; values written here are UTC, so read them back as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class CrawlState:
+    """Seen URLs, content hashes and run history per source, over one SQLAlchemy URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        _metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- articles -----------------------------------------------------------------------------
+
+    def known_url(self, source: str, url: str) -> bool:
+        """True if this source already published the article at ``url`` (any spelling of it)."""
+        canon = canonical_url(url)
+        with self.engine.connect() as conn:
+            hit = conn.execute(
+                select(articles.c.article_id).where(
+                    articles.c.source == source, articles.c.canonical_url == canon
+                )
+            ).first()
+            if hit:
+                return True
+            return (
+                conn.execute(
+                    select(seen_urls.c.url).where(seen_urls.c.source == source, seen_urls.c.url == canon)
+                ).first()
+                is not None
+            )
+
+    def should_publish(self, article_id: str, content_hash: str) -> bool:
+        """True for an article never published or whose text changed since it was."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(articles.c.content_hash).where(articles.c.article_id == article_id)
+            ).first()
+        return row is None or row.content_hash != content_hash
+
+    def mark_published(
+        self,
+        source: str,
+        url: str,
+        article_id: str,
+        content_hash: str,
+        published_at: datetime | None,
+    ) -> None:
+        """Record that this content of the article went out (call after the broker acknowledged it)."""
+        now = _now()
+        with self.engine.begin() as conn:
+            exists = conn.execute(
+                select(articles.c.article_id).where(articles.c.article_id == article_id)
+            ).first()
+            if exists:
+                conn.execute(
+                    update(articles)
+                    .where(articles.c.article_id == article_id)
+                    .values(content_hash=content_hash, published_at=published_at, last_changed=now, url=url)
+                )
+            else:
+                conn.execute(
+                    articles.insert().values(
+                        article_id=article_id,
+                        source=source,
+                        url=url,
+                        canonical_url=canonical_url(url),
+                        content_hash=content_hash,
+                        published_at=published_at,
+                        first_seen=now,
+                        last_changed=now,
+                    )
+                )
+
+    def mark_seen(self, source: str, url: str) -> None:
+        """Remember a URL that is not publishable (e.g. a page without title) so listings skip it."""
+        canon = canonical_url(url)
+        with self.engine.begin() as conn:
+            if not conn.execute(
+                select(seen_urls.c.url).where(seen_urls.c.source == source, seen_urls.c.url == canon)
+            ).first():
+                conn.execute(seen_urls.insert().values(source=source, url=canon))
+
+    def article_count(self, source: str | None = None) -> int:
+        query = select(func.count()).select_from(articles)
+        if source:
+            query = query.where(articles.c.source == source)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    # --- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, source: str) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(runs.insert().values(source=source, started_at=_now()))
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, stats: dict[str, Any]) -> None:
+        """Close a run with its summary (pages, new, changed, errors, seconds, health share, ...)."""
+        clean = json.loads(json.dumps(stats, default=str))
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(finished_at=_now(), stats=clean))
+
+    def last_runs(self, source: str, n: int = 5) -> list[dict[str, Any]]:
+        """The source's ``n`` most recent runs, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(runs).where(runs.c.source == source).order_by(runs.c.id.desc()).limit(n)
+            ).all()
+        return [_run_dict(row) for row in rows]
+
+    def sources_last_run(self) -> dict[str, dict[str, Any]]:
+        """Each source's most recent run, keyed by source id."""
+        with self.engine.connect() as conn:
+            latest = select(func.max(runs.c.id)).group_by(runs.c.source)
+            rows = conn.execute(select(runs).where(runs.c.id.in_(latest))).all()
+        return {row.source: _run_dict(row) for row in rows}
+
+
+def _run_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "source": row.source,
+        "started_at": _aware(row.started_at),
+        "finished_at": _aware(row.finished_at),
+        "stats": dict(row.stats or {}),
+    }
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """WAL and a busy timeout so a scheduler and a crawl process can share the file."""
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()

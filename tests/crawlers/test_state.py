@@ -1,0 +1,70 @@
+"""Crawl-state store on SQLite: seen URLs, changed content, run history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawlers.state import CrawlState
+from schemas.ids import article_id
+
+
+@pytest.fixture
+def state(tmp_path) -> CrawlState:
+    store = CrawlState(f"sqlite:///{tmp_path / 'state.db'}")
+    yield store
+    store.close()
+
+
+URL = "https://conganbackan.vn/vi/news/tin-an-ninh-trat-tu/tong-ket-16671.html"
+
+
+def test_unknown_until_published(state: CrawlState) -> None:
+    aid = article_id(URL)
+    assert not state.known_url("conganbackan", URL)
+    assert state.should_publish(aid, "h1")
+    state.mark_published("conganbackan", URL, aid, "h1", datetime(2024, 1, 22, 1, 15, tzinfo=UTC))
+    assert state.known_url("conganbackan", URL)
+    assert state.known_url("conganbackan", URL + "?utm_source=fb#top"), "any spelling of the URL"
+    assert not state.known_url("other-source", URL)
+    assert not state.should_publish(aid, "h1")
+    assert state.article_count("conganbackan") == 1
+
+
+def test_changed_content_is_published_once(state: CrawlState) -> None:
+    aid = article_id(URL)
+    state.mark_published("conganbackan", URL, aid, "h1", None)
+    assert state.should_publish(aid, "h2")
+    state.mark_published("conganbackan", URL, aid, "h2", None)
+    assert not state.should_publish(aid, "h2")
+    assert state.article_count() == 1
+
+
+def test_seen_urls_count_as_known(state: CrawlState) -> None:
+    state.mark_seen("s", "https://example.vn/broken-1.html")
+    state.mark_seen("s", "https://example.vn/broken-1.html")
+    assert state.known_url("s", "https://example.vn/broken-1.html")
+    assert state.article_count() == 0
+
+
+def test_runs_history(state: CrawlState) -> None:
+    first = state.start_run("a")
+    state.finish_run(first, {"pages": 3, "new": 2, "health_share": 1.0})
+    second = state.start_run("a")
+    state.finish_run(second, {"pages": 1, "new": 0, "seconds": 0.5})
+    other = state.start_run("b")
+    runs = state.last_runs("a", n=5)
+    assert [r["id"] for r in runs] == [second, first]
+    assert runs[0]["stats"] == {"pages": 1, "new": 0, "seconds": 0.5}
+    assert runs[0]["finished_at"].tzinfo is not None
+    latest = state.sources_last_run()
+    assert latest["a"]["id"] == second
+    assert latest["b"]["id"] == other and latest["b"]["finished_at"] is None
+
+
+def test_two_stores_share_one_file(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    writer, reader = CrawlState(url), CrawlState(url)
+    writer.mark_published("s", URL, article_id(URL), "h", None)
+    assert reader.known_url("s", URL)
