@@ -42,9 +42,16 @@ _KIND_BASES = (
 )
 _CANONICAL_KIND = {k.casefold(): k for k in _KIND_BASES}
 # A kind plus its capitalised name and class: "Huân chương Chiến công hạng Ba".
+_NAMED_KINDS = ("Huân chương", "Huy chương", "Kỷ niệm chương", "Danh hiệu")
+_PLAIN_KINDS = tuple(k for k in _KIND_BASES if k not in _NAMED_KINDS)
+_NAME_WORD = (
+    rf"(?:[{UPPER}][{LOWER}]*|(?!(?:của|cho|tặng|trao|và|vì|do|năm|đã|hạng|tại|trong|đến|tới)\b)[{LOWER}]+)"
+)
+# A kind; medals and titles keep their name and class: "Huân chương Bảo vệ Tổ quốc hạng Ba".
 _KIND = re.compile(
-    r"(?<!\w)(?P<base>(?i:" + "|".join(k.replace(" ", r"\s+") for k in _KIND_BASES) + r"))"
-    rf"(?P<name>(?:\s+[{UPPER}][{LOWER}]*)*(?:\s+hạng\s+(?:Nhất|Nhì|Ba|nhất|nhì|ba))?)"
+    r"(?<!\w)(?:(?P<base>(?i:" + "|".join(k.replace(" ", r"\s+") for k in _PLAIN_KINDS) + r"))"
+    r"|(?P<named>(?i:" + "|".join(k.replace(" ", r"\s+") for k in _NAMED_KINDS) + r"))"
+    rf"(?P<name>(?:\s+[{UPPER}][{LOWER}]*(?:\s+{_NAME_WORD}){{0,6}})?(?:\s+hạng\s+(?:Nhất|Nhì|Ba|nhất|nhì|ba))?))"
 )
 _NUMBER = r"\d{1,3}(?:[.,]\d{3})*|\d+"
 _COLLECTIVE = r"tập\s+thể|đơn\s+vị|cơ\s+quan|tổ\s+chức|địa\s+phương|xã|trường|doanh\s+nghiệp|chi\s+hội|hội"
@@ -65,7 +72,8 @@ _ISSUER_AFTER = re.compile(
 )
 _JOIN = re.compile(r"^\s*(?:và|,|cùng)\s*$", re.IGNORECASE)
 _GRANT_VERB = re.compile(
-    r"(?:trao\s+tặng|trao|tặng|khen\s+thưởng|quyết\s+định\s+tặng|tặng\s+thưởng|tuyên\s+dương)\s*$",
+    r"(?:trao\s+tặng|trao|tặng|khen\s+thưởng|quyết\s+định\s+tặng|tặng\s+thưởng|tuyên\s+dương|gửi"
+    r"|thưởng\s+nóng)\s*$",
     re.IGNORECASE,
 )
 _RECEIVE_VERB = re.compile(
@@ -87,7 +95,7 @@ _PLACE_TAIL = re.compile(
     rf"(?P<keep>\b(?:tỉnh|huyện|quận|thị\s+xã|thành\s+phố|TP\.?))(?:\s+[{UPPER}][{LOWER}]*)+\s*$"
 )
 _NAMED_RECIPIENT = re.compile(
-    rf"^\s*(?:ngợi\s+)?(?:(?:trao\s+|tặng\s+)?(?:cho|tặng|đến|tới)\s+)?(?:đồng\s+chí\s+|anh\s+|chị\s+)?[{UPPER}]"
+    rf"^\s*(?:ngợi\s+)?(?:và\s+(?:thưởng\s+nóng|thưởng|tặng\s+quà)\s+)?(?:(?:trao\s+|tặng\s+)?(?:cho|tặng|đến|tới)\s+)?(?:đồng\s+chí\s+|anh\s+|chị\s+)?[{UPPER}]"
 )
 
 
@@ -120,9 +128,10 @@ def _int(s: str) -> int:
 
 
 def _kind_name(m: re.Match[str]) -> str:
-    base = _CANONICAL_KIND[" ".join(m.group("base").split()).casefold()]
-    name = " ".join(m.group("name").split())
-    return f"{base} {name}" if name else base
+    base = m.group("base") or m.group("named")
+    kind = _CANONICAL_KIND[" ".join(base.split()).casefold()]
+    name = " ".join((m.group("name") or "").split())
+    return f"{kind} {name}" if name else kind
 
 
 def clean_issuer(issuer: str) -> str:

@@ -18,7 +18,7 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 
 LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 UPPER = "A-Z" + "".join(c.upper() for c in LOWER[3:])
-SYLLABLE = rf"[{UPPER}][{LOWER}]{{1,6}}"
+SYLLABLE = rf"[{UPPER}][{LOWER}]{{0,6}}"
 INITIAL = rf"[{UPPER}]\."
 # Words after which a capitalised phrase is a place or an organisation, not a person.
 _PLACE_WORDS = frozenset(
@@ -33,9 +33,17 @@ _PLACE_WORDS = frozenset(
 
 # Capitalised words that begin a title, rank, organisation or clause, never the end of a name.
 _NOT_NAME_WORDS = frozenset(
-    """Chủ Phó Giám Bí Trưởng Tỉnh Ủy Uỷ Đại Thượng Thiếu Hạ Công Ban Bộ Cục Phòng Đội Sở Thứ Tổng
-    Chánh Chỉ Hiệu Thủ Viện Bác Kỹ Nhà Tại Trong Theo Ngày Sáng Chiều Tối Đêm Khi Sau Trước Về Với
-    Cùng Tới Đến Dự Cũng Ông Bà Anh Chị Đồng UBND HĐND MTTQ Huyện Tỉnh Xã Phường Quận Thành""".split()  # noqa: SIM905
+    """Chủ Phó Giám Bí Trưởng Tỉnh Ủy Uỷ Thượng Thiếu Hạ Ban Bộ Cục Phòng Đội Sở Thứ Tổng Chánh Chỉ
+    Thủ Viện Bác Kỹ Nhà Tại Trong Theo Ngày Sáng Chiều Tối Đêm Khi Sau Trước Về Với Cùng Tới Đến Dự
+    Cũng Ông Bà Chị UBND HĐND MTTQ Huyện Tỉnh Xã Phường Quận""".split()  # noqa: SIM905
+)
+
+_ADMIN_WORDS = frozenset(
+    ("tỉnh", "huyện", "quận", "xã", "phường", "thị trấn", "thành phố", "tp", "tp.", "thị xã", "tx")
+)
+_TITLE_BEFORE = re.compile(
+    r"(?:Chủ\s+tịch|Bí\s+thư|Giám\s+đốc|Trưởng|Phó|Ủy\s+viên|Uỷ\s+viên|Chánh|Chỉ\s+huy|GĐ|PGĐ)"
+    r"[^,;.:()]*$"
 )
 
 
@@ -61,7 +69,7 @@ def name_pattern() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![{LOWER}{UPPER}])(?:{family})"
         rf"(?:[ ](?:{SYLLABLE})){{0,3}}"
-        rf"(?:[ ](?:{SYLLABLE}|{INITIAL}))"
+        rf"(?:[ ](?:{INITIAL}|{SYLLABLE}))"
         rf"(?![{LOWER}{UPPER}])"
     )
 
@@ -82,6 +90,9 @@ def is_place(name: str, before: str = "") -> bool:
         return False
     last = words[-1].casefold()
     last_two = " ".join(words[-2:]).casefold()
+    if last in _ADMIN_WORDS or last_two in _ADMIN_WORDS:
+        # "Chủ tịch UBND tỉnh Vương Văn Minh": a title ending in an admin unit, then a full name
+        return len(name.split()) < 3 or not _TITLE_BEFORE.search(before)
     return last in _PLACE_WORDS or last_two in _PLACE_WORDS
 
 
@@ -102,7 +113,7 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[
             name, begin = name[4:], begin + 4
         if name.split()[-1] in _NOT_NAME_WORDS:
             continue
-        if not is_place(name, text[max(0, begin - 20) : begin]):
+        if not is_place(name, text[max(0, begin - 60) : begin]):
             out.append((begin, begin + len(name), name))
     return out
 

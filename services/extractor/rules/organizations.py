@@ -2,8 +2,8 @@
 
 An organisation starts with a head noun (Công an, Bộ, Cục, Phòng, Đội, Ủy ban nhân dân, Ban Chỉ
 đạo, Tòa án, Viện Kiểm sát …) and runs over the capitalised words, "tỉnh/huyện/xã …" and the
-place name that follow ("Công an huyện Mèo Vạc", "Bộ Công an"). Lower-case words end the name,
-so "Phòng Cảnh sát Điều tra tội phạm về ma túy" comes out cut ("Phòng Cảnh sát Điều").
+place name that follow ("Công an huyện Mèo Vạc", "Phòng Cảnh sát điều tra tội phạm về ma túy");
+lower-case words count only from a vocabulary of unit names, so the name ends before a verb.
 """
 
 from __future__ import annotations
@@ -24,7 +24,19 @@ _HEAD = (
 )
 _ADMIN = r"tỉnh|huyện|quận|xã|phường|thị\s+trấn|thị\s+xã|thành\s+phố|TP"
 _TAIL_WORD = rf"(?:[{UPPER}][{LOWER}{UPPER}]*|\d+|&|{_ADMIN})"
-_ORG = re.compile(rf"(?<![\w])(?:{_HEAD})(?:\s+{_TAIL_WORD})*")
+# Lower-case words that occur inside unit names ("Phòng Cảnh sát điều tra tội phạm về ma túy").
+_INNER = frozenset(
+    (
+        *("cảnh", "sát", "điều", "tra", "tội", "phạm", "về", "ma", "túy", "hình", "sự", "giao", "thông"),
+        *("trật", "tự", "quản", "lý", "hành", "chính", "kinh", "tế", "an", "ninh", "phòng", "cháy"),
+        *("chữa", "cứu", "nạn", "hộ", "biên", "nhân", "dân", "môi", "trường", "xuất", "nhập", "cơ"),
+        *("động", "đặc", "nhiệm", "chống", "kỹ", "thuật", "hồ", "sơ", "nội", "bộ", "trị", "mạng"),
+        *("công", "nghệ", "cao", "tham", "mưu", "văn", "thi", "án", "tạm", "giữ", "giam", "tổng"),
+        *("hợp", "đường", "thủy", "sắt", "xã", "hội", "tuyên", "truyền"),
+    )
+)
+_INNER_WORD = "(?:" + "|".join(sorted(set(_INNER), key=len, reverse=True)) + r")(?!\w)"
+_ORG = re.compile(rf"(?<![\w])(?:{_HEAD})(?:\s+(?:{_TAIL_WORD}|{_INNER_WORD}))*")
 _MAX_WORDS = 12
 
 
@@ -34,7 +46,7 @@ def extract_organizations(doc: Document) -> list[Organization]:
     out = []
     for m in _ORG.finditer(doc.text):
         words = m.group().split()
-        while words and words[-1] in {"&", "tỉnh", "huyện", "xã", "phường", "quận"}:
+        while words and words[-1] in {"&", "tỉnh", "huyện", "xã", "phường", "quận", "về"}:
             words.pop()
         if len(words) < 2 or len(words) > _MAX_WORDS:
             continue

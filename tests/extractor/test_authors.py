@@ -1,0 +1,38 @@
+"""Authors from bylines and a name alone on the last line."""
+
+import pytest
+
+from services.extractor.rules.authors import extract_authors
+from services.extractor.rules.document import Document
+
+
+def authors(text: str) -> list[str]:
+    return [a.name for a in extract_authors(Document(text))]
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Tác giả: Hoài Nam - Bích Ngọc", ["Hoài Nam", "Bích Ngọc"]),
+        ("Bài và ảnh: Văn Toàn, Hải Yến", ["Văn Toàn", "Hải Yến"]),
+        ("Tin, ảnh: QUANG HUY", ["Quang Huy"]),
+        ("Bài, ảnh: Minh Châu (Công an huyện Chợ Đồn)", ["Minh Châu"]),
+        ("Tin và ảnh: Lan Hương - Công an xã Tân Lập", ["Lan Hương"]),
+    ],
+)
+def test_byline_lines(byline, expected):
+    text = f"Sáng 3/4, Công an huyện tổ chức ra quân.\n{byline}\nÝ kiến bạn đọc"
+    assert authors(text) == expected
+
+
+def test_name_alone_on_the_last_line_after_the_footer():
+    text = "Lực lượng chức năng đã dập tắt đám cháy.\nTHANH TÙNG\nÝ kiến bạn đọc\nNhững tin mới hơn\n"
+    [author] = extract_authors(Document(text))
+    assert author.name == "Thanh Tùng"
+    assert author.evidence.start == text.index("THANH")
+
+
+def test_sentence_or_caption_on_the_last_line_is_not_an_author():
+    assert authors("Cảnh sát giao thông làm nhiệm vụ.\nLực lượng chức năng khám nghiệm hiện trường") == []
+    assert authors("Đám cháy được dập tắt.\nTheo Báo Lao Động") == []
+    assert authors("Ra quân trấn áp tội phạm.\nHà Nội") == []

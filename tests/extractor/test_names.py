@@ -1,0 +1,62 @@
+"""Name recognition: family-name gazetteer, syllable shape, initials, and capitalised non-names."""
+
+import pytest
+
+from services.extractor.rules.names import find_names, is_place, looks_like_name, normal_case
+
+
+def names(text: str) -> list[str]:
+    return [n for _, _, n in find_names(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Đồng chí Vi Văn Thắng phát biểu", ["Vi Văn Thắng"]),
+        ("anh Nguyễn Văn T. cho biết", ["Nguyễn Văn T."]),
+        ("Trung tá Sùng A Chớ, Đồn trưởng", ["Sùng A Chớ"]),
+        ("bà Hoàng Thị Kim Oanh, 58 tuổi", ["Hoàng Thị Kim Oanh"]),
+    ],
+)
+def test_finds_names_with_their_offsets(text, expected):
+    assert names(text) == expected
+    for start, end, name in find_names(text):
+        assert text[start:end] == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Công an Tỉnh Lạng Sơn phối hợp với Ban Chỉ đạo 138",
+        "trao Bằng khen và Giấy khen của Giám Đốc",
+        "người dân ở Hà Nội và Cao Bằng",
+        "trên đường Lê Lợi, phường Trần Phú",
+        "tại quận Hoàng Mai",
+    ],
+)
+def test_capitalised_phrases_and_places_are_not_names(text):
+    assert names(text) == []
+
+
+def test_title_or_clause_word_is_cut_from_the_end_of_a_name():
+    assert names("đồng chí Đinh Văn Tú Chủ tịch xã") == ["Đinh Văn Tú"]
+
+
+def test_honorific_ong_is_not_taken_for_the_family_name_ong():
+    assert names("Ông Lục Văn Pao, Trưởng bản") == ["Lục Văn Pao"]
+
+
+def test_place_word_before_a_name_shape():
+    assert is_place("Nguyễn Trãi", "trường THPT")
+    assert not is_place("Nguyễn Văn Hải", "đồng chí")
+
+
+def test_normal_case_for_names_in_capitals():
+    assert normal_case("NGỌC ÁNH") == "Ngọc Ánh"
+    assert normal_case("Ngọc Ánh") == "Ngọc Ánh"
+
+
+def test_pen_names_need_no_family_name_but_need_capitals():
+    assert looks_like_name("Thùy Linh")
+    assert not looks_like_name("Hiện trường vụ cháy")
+    assert not looks_like_name("Đội 3")

@@ -1,0 +1,75 @@
+"""People: rank and positions from context, honorifics dropped, suspects and authors left out."""
+
+from services.extractor.rules.document import Document
+from services.extractor.rules.people import extract_people
+
+
+def people(text: str, exclude: set[str] = frozenset()) -> list[tuple[str, str | None]]:
+    return [(p.name, p.rank) for p in extract_people(Document(text), exclude_names=exclude)]
+
+
+def test_rank_and_positions_of_an_official():
+    text = "Phát biểu tại hội nghị, Đại tá Hà Văn Tuyên, Phó Giám đốc Công an tỉnh, nhấn mạnh ba nhiệm vụ."
+    [person] = extract_people(Document(text))
+    assert (person.name, person.rank) == ("Hà Văn Tuyên", "Đại tá")
+    assert person.positions == ["Phó Giám đốc Công an tỉnh"]
+    assert text[person.evidence.start : person.evidence.end] == "Hà Văn Tuyên"
+
+
+def test_rank_after_honorific_dong_chi_and_lower_case_rank():
+    assert people("có đồng chí thượng tá Mông Văn Kiên dự.") == [("Mông Văn Kiên", "Thượng tá")]
+
+
+def test_no_rank_when_none_is_written_with_the_name():
+    text = "Ông Lường Văn Hiếu, Chủ tịch UBND huyện phát biểu. Trung tá Bế Văn Thành trao quà."
+    assert people(text) == [("Lường Văn Hiếu", None), ("Bế Văn Thành", "Trung tá")]
+
+
+def test_position_before_a_name_after_an_admin_unit():
+    text = "Dự buổi làm việc có Chủ tịch UBND tỉnh Vương Văn Minh."
+    [person] = extract_people(Document(text))
+    assert person.name == "Vương Văn Minh"
+    assert person.positions == ["Chủ tịch Ủy ban nhân dân tỉnh"]
+
+
+def test_mentions_of_one_person_are_merged_keeping_the_rank():
+    text = "Thiếu tướng Triệu Đức Hạnh phát biểu.\nTriệu Đức Hạnh, Giám đốc Công an tỉnh, trao quà."
+    [person] = extract_people(Document(text))
+    assert person.rank == "Thiếu tướng"
+    assert person.positions == ["Giám đốc Công an tỉnh"]
+
+
+def test_suspects_are_not_people():
+    text = (
+        "Công an huyện bắt quả tang Vàng A Sử (SN 1991, trú xã Pa Vệ Sủ) đang vận chuyển ma túy. "
+        "Đối tượng Lý Seo Dìn bỏ trốn. Thượng úy Đặng Quốc Việt cho biết vụ việc đang được điều tra."
+    )
+    assert people(text) == [("Đặng Quốc Việt", "Thượng úy")]
+
+
+def test_names_given_by_the_crime_rules_or_bylines_are_excluded():
+    text = "Tài xế Phùng Văn Lực (SN 1980) điều khiển xe tải. Ảnh: Kiều Minh Tâm chụp tại hiện trường."
+    assert people(text, exclude={"Kiều Minh Tâm"}) == [("Phùng Văn Lực", None)]
+
+
+def test_victim_with_birth_year_in_a_crime_article_is_kept():
+    text = "Nạn nhân Đỗ Thị Hằng (SN 1970) bị đối tượng lừa đảo chiếm đoạt 300 triệu đồng."
+    assert people(text) == [("Đỗ Thị Hằng", None)]
+
+
+def test_initials_need_an_honorific_and_a_lone_initial_is_not_a_name():
+    text = "Chị N.T.M (35 tuổi) trình báo. Anh K. cho biết đã chuyển tiền."
+    assert people(text) == [("N.T.M", None)]
+
+
+def test_capitalised_phrases_and_two_word_places_are_not_people():
+    text = "Công an Tỉnh Điện Biên và Ban Chỉ đạo 138 tỉnh trao Bằng khen tại Hà Nội."
+    assert people(text) == []
+
+
+def test_unanchored_two_word_name_is_not_enough():
+    assert people("Lâm Hà có nhiều mô hình hay.") == []
+
+
+def test_title_case_headline_does_not_produce_names():
+    assert people("Từ Đầu Năm Đến Nay Tỉnh Triển Khai Nhiều Mô Hình") == []
