@@ -12,6 +12,7 @@ import binascii
 import json
 import re
 import threading
+import time as clock
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -296,7 +297,7 @@ def _person_condition(conn: sa.Connection, person: str | None, rank: str | None)
     """One person row must match both the name and the rank when both are given."""
     match: list[sa.ColumnElement[bool]] = [people.c.event_id == events.c.event_id]
     if person:
-        name = _escape_like(" ".join(fold(person).split()))
+        name = _escape_like(_normalise(person))
         match.append(
             sa.or_(
                 people.c.name_folded.like(f"{name}%", escape="\\"),
@@ -329,27 +330,33 @@ class _DistinctValues:
     """The distinct stored values of a few low-cardinality columns (provinces, ranks, award kinds).
 
     A user's spelling is matched to stored spellings by folding both sides, which keeps the SQL an
-    index-friendly ``IN (...)``. The list is re-read when a spelling is not found, so new values
-    show up at once.
+    index-friendly ``IN (...)``. An unknown spelling re-reads the values (at most every
+    ``REFRESH_SECONDS``, so a stream of unknown spellings cannot keep the database scanning).
     """
+
+    REFRESH_SECONDS = 5.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._cache: dict[tuple[str, tuple[str, ...]], dict[str, set[str]]] = {}
+        self._cache: dict[tuple[str, ...], tuple[float, dict[str, set[str]]]] = {}
 
     def matching(self, conn: sa.Connection, columns: tuple[sa.Column[Any], ...], value: str) -> list[str]:
-        wanted = " ".join(fold(value).split())
-        key = (conn.engine.url.render_as_string(), tuple(str(column) for column in columns))
+        wanted = _normalise(value)
+        key = (conn.engine.url.render_as_string(), *(str(column) for column in columns))
         with self._lock:
-            known = self._cache.get(key)
-        if known is None or wanted not in known:
+            read_at, known = self._cache.get(key, (float("-inf"), {}))
+        if wanted not in known and clock.monotonic() - read_at > self.REFRESH_SECONDS:
             known = {}
             for column in columns:
                 for stored in conn.execute(sa.select(column).where(column.is_not(None)).distinct()).scalars():
-                    known.setdefault(" ".join(fold(stored).split()), set()).add(stored)
+                    known.setdefault(_normalise(stored), set()).add(stored)
             with self._lock:
-                self._cache[key] = known
+                self._cache[key] = (clock.monotonic(), known)
         return sorted(known.get(wanted, ()))
+
+
+def _normalise(value: str) -> str:
+    return " ".join(fold(value).split())
 
 
 _distinct = _DistinctValues()
