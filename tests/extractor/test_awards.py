@@ -99,3 +99,13 @@ def test_grant_spans_cover_the_counts_of_merged_repeats():
     spans = grant_spans(doc)
     assert len(spans) == 2
     assert all("9 " in text[s:e] for s, e in spans)
+
+
+def test_on_behalf_of_names_the_issuer():
+    text = "Thừa ủy quyền của Chủ tịch nước, Trung tướng Hồ Nam trao Huân chương Chiến công hạng Ba cho Đội 4"
+    assert awards(text) == [(["Huân chương Chiến công hạng Ba"], "Chủ tịch nước", None, None, None)]
+
+
+def test_spot_reward_to_a_named_unit_has_no_kind():
+    text = "Giám đốc Công an tỉnh đã thưởng nóng Công an huyện Mường Khương vì thành tích phá án."
+    assert awards(text) == [([], "Giám đốc Công an tỉnh", None, None, None)]

@@ -70,6 +70,8 @@ _ISSUER_AFTER = re.compile(
     r"|và\s+(?:" + "|".join(k.replace(" ", r"\s+") for k in _KIND_BASES) + r"))|\s*[,;.:(\n]|$)",
     re.IGNORECASE,
 )
+# "Thừa ủy quyền của Chủ tịch nước, Trung tướng X trao Huân chương …": the issuer is the principal.
+_ON_BEHALF = re.compile(r"[Tt]hừa\s+(?:ủy|uỷ)\s+quyền\s+(?:của\s+)?(?P<issuer>[^,;.:]+)")
 _JOIN = re.compile(r"^\s*(?:và|,|cùng)\s*$", re.IGNORECASE)
 _GRANT_VERB = re.compile(
     r"(?:trao\s+tặng|trao|tặng|khen\s+thưởng|quyết\s+định\s+tặng|tặng\s+thưởng|tuyên\s+dương|gửi"
@@ -81,7 +83,7 @@ _RECEIVE_VERB = re.compile(
     re.IGNORECASE,
 )
 _KHEN_THUONG = re.compile(
-    r"(?<!được\s)(?<!các cấp\s)(?:khen\s+thưởng|thưởng\s+nóng)"
+    r"(?<!được\s)(?<!các cấp\s)(?P<verb>khen\s+thưởng|thưởng\s+nóng)"
     r"(?:\s+(?:đột\s+xuất|thành\s+tích))?\s+(?:cho\s+)?",
     re.IGNORECASE,
 )
@@ -214,7 +216,10 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
                 if not g.issuer_pending:
                     break
                 g.issuer, g.issuer_pending = grant.issuer, False
+    on_behalf = _ON_BEHALF.search(text, sentence.start, sentence.end)
     for n, g in enumerate(grants):
+        if g.issuer is None and not g.issuer_pending and on_behalf and on_behalf.start() < g.start:
+            g.issuer = clean_issuer(on_behalf.group("issuer"))
         if g.issuer_pending:
             g.issuer = _subject_issuer(text, grants[n - 1].end if n else sentence.start, g.start)
             g.issuer_pending = False
@@ -247,7 +252,7 @@ def _kind_less(doc: Document, sentence: Span, grants: list[_Grant]) -> None:
         stop = m.end() + end.start() if end else sentence.end
         recipients = doc.text[m.end() : stop]
         last = _apply_counts(grant, recipients)
-        grant.issuer = _subject_issuer(doc.text, grants[-1].end if grants else sentence.start, m.end())
+        grant.issuer = _subject_issuer(doc.text, grants[-1].end if grants else sentence.start, m.end("verb"))
         if last:
             grant.end = m.end() + last
         elif not (grant.issuer and _is_named(recipients)):
