@@ -1,6 +1,12 @@
 """People: rank and positions from context, honorifics dropped, suspects and authors left out."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.extractor.rules.authors import extract_authors
+from services.extractor.rules.awards import extract_awards
 from services.extractor.rules.document import Document
+from services.extractor.rules.organizations import extract_organizations
 from services.extractor.rules.people import extract_people
 
 
@@ -73,3 +79,24 @@ def test_unanchored_two_word_name_is_not_enough():
 
 def test_title_case_headline_does_not_produce_names():
     assert people("Từ Đầu Năm Đến Nay Tỉnh Triển Khai Nhiều Mô Hình") == []
+
+
+_TOKENS = (
+    *("Nguyễn", "Văn", "Thị", "Hà", "Lò", "T.", "N.T.M", "Đại", "tá", "Thiếu", "tướng", "ông", "anh"),
+    *("Bằng", "khen", "Giấy", "Cờ", "thi", "đua", "của", "cho", "tặng", "trao", "Bộ", "Công", "an"),
+    *("tập", "thể", "cá", "nhân", "và", "3", "05", "1.200", "(SN", "1990)", "tỉnh", "Tác", "giả:"),
+    *(",", ".", ";", "-", ":", "\n", "Chủ", "tịch", "UBND", "GĐ", "khen", "thưởng", "đối", "tượng"),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_TOKENS), st.text(max_size=4)), max_size=60))
+def test_arbitrary_text_never_crashes_the_people_award_and_author_rules(tokens):
+    doc = Document(" ".join(tokens))
+    for person in extract_people(doc):
+        assert doc.text[person.evidence.start : person.evidence.end] == person.name
+    for award in extract_awards(doc):
+        assert 0 <= award.evidence.start <= award.evidence.end <= len(doc.text)
+    for author in extract_authors(doc):
+        assert author.name.strip()
+    extract_organizations(doc)
