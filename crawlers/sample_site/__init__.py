@@ -13,6 +13,9 @@ API::
         site.add_articles(3)     # publish newer articles
         site.hits                # Counter of requested paths (e.g. to check robots.txt is obeyed)
 
+Crawl one with the registry in ``SOURCES_FILE``: ``scrapy crawl nukeviet -a source=sample-nukeviet
+-a base_url=<site.base_url> -a sources_file=<SOURCES_FILE>`` (or ``sample-generic`` with ``generic``).
+
 ``serve(kind, port=0, n_articles=60, broken=True, slow_seconds=6.0, huge_bytes=3_000_000, seed=7)``.
 
 NukeViet site (markup of the NukeViet news module's default theme, see shared/sites.md):
@@ -28,7 +31,12 @@ Generic site: articles ``/<alias>-post<id>.html``; RSS ``/rss/thoi-su.rss``, Ato
 sitemap (30 newest) and URL sitemaps of 500 articles each; robots.txt disallows ``/private/``.
 """
 
+from pathlib import Path
+
 from crawlers.sample_site.content import Article, make_articles
 from crawlers.sample_site.server import SampleSite, serve
 
-__all__ = ["Article", "SampleSite", "make_articles", "serve"]
+SOURCES_FILE = Path(__file__).with_name("sources.yaml")
+"""Source registry with ``sample-nukeviet`` and ``sample-generic``; crawl with ``-a base_url=``."""
+
+__all__ = ["SOURCES_FILE", "Article", "SampleSite", "make_articles", "serve"]

@@ -210,7 +210,7 @@ def make_articles(
                 title=title,
                 lead=lead,
                 paragraphs=body[1:],
-                author=f"{rng.choice(AUTHORS)} - {rng.choice(AUTHORS)}",
+                author=" - ".join(rng.sample(AUTHORS, 2)),
                 source_note=rng.choice(SOURCES) if i % 2 else None,
                 published_at=when,
                 captions=[f"Lực lượng chức năng tại hiện trường. Ảnh: {rng.choice(AUTHORS)}"],

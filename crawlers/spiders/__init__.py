@@ -1,0 +1,1 @@
+"""Spiders per platform: ``nukeviet``, ``generic`` and ``cand`` (see docs/sources.md)."""

@@ -1,0 +1,306 @@
+"""What every bantin spider shares: its source, politeness, crawl state, article parsing, errors.
+
+Spider arguments (``-a name=value``): ``source`` (id in the registry, required), ``base_url``
+(serve the source from a mirror or a local test site), ``since`` (YYYY-MM-DD: backfill listing
+pages and sitemaps back to this day), ``sources_file`` (another registry file).
+
+Re-crawl policy: listing pages and feeds are re-read and every article they link is fetched
+again (so an edited recent article is noticed; the change-filter pipeline drops unchanged ones);
+listing pagination stops at the first page that brings no unknown article URL; sitemap entries
+already known are not fetched again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from crawlers.parsing import metadata
+from crawlers.parsing.article import article_text
+from crawlers.parsing.dates import parse_date
+from crawlers.sources import Source, load_sources
+from crawlers.state import CrawlState
+from schemas import RawArticle
+
+logger = logging.getLogger(__name__)
+
+# A page whose decoded text has more replacement characters than this is taken as mis-encoded.
+MAX_REPLACEMENT_SHARE = 0.002
+
+
+class MalformedPage(ValueError):
+    """A fetched page that cannot become an article; ``reason`` names the stat counter."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+def parse_since(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"since must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+class SourceSpider(scrapy.Spider):
+    """Base class: resolves the source and turns article pages into ``RawArticle`` items."""
+
+    platforms: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        source: str | None = None,
+        base_url: str | None = None,
+        since: str | date | None = None,
+        sources_file: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError(f"spider {self.name!r} needs -a source=<id>")
+        found = load_sources(sources_file).get(source)
+        if self.platforms and found.platform not in self.platforms:
+            raise ValueError(
+                f"source {source!r} is a {found.platform} site; spider {self.name!r} crawls {self.platforms}"
+            )
+        self.source: Source = found.on_base_url(base_url) if base_url else found
+        self.since = parse_since(since)
+        self.allowed_domains = [urlsplit(self.source.base_url).hostname or ""]
+        self.state: CrawlState | None = None
+        self.max_listing_pages = 200
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        polite = spider.source.politeness
+        if polite.download_delay is not None:
+            crawler.settings.set("DOWNLOAD_DELAY", polite.download_delay, priority="spider")
+        if polite.concurrency is not None:
+            crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", polite.concurrency, priority="spider")
+        spider.max_listing_pages = crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 200)
+        state_url = crawler.settings.get("BANTIN_CRAWL_STATE_URL")
+        if state_url:
+            spider.state = CrawlState(state_url)
+        return spider
+
+    def closed(self, reason: str) -> None:
+        if self.state is not None:
+            self.state.close()
+
+    # --- helpers for subclasses ---------------------------------------------------------------
+
+    def inc(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"bantin/{key}", count)
+
+    def is_known(self, url: str) -> bool:
+        return self.state is not None and self.state.known_url(self.source.id, url)
+
+    def too_old(self, when: datetime | None) -> bool:
+        """True when ``since`` is set and ``when`` is before it (Vietnam calendar day)."""
+        if self.since is None or when is None:
+            return False
+        from schemas.times import VIETNAM_TZ
+
+        return when.astimezone(VIETNAM_TZ).date() < self.since
+
+    def article_request(self, url: str, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+
+    def feed_requests(self) -> Iterable[scrapy.Request]:
+        for url in self.source.feed_urls():
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
+
+    def sitemap_requests(self) -> Iterable[scrapy.Request]:
+        for url in self.source.sitemap_urls():
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+
+    def listing_request(self, url: str, page: int = 1) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, meta={"page": page})
+
+    # --- listing pages ------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
+        """Fetch every article the page lists, then decide whether the next page is worth reading."""
+        self.inc("listing_pages")
+        page = response.meta.get("page", 1)
+        unknown = 0
+        reached_since = False
+        for url, when in self.listing_items(response):
+            if self.too_old(when):
+                reached_since = True
+                continue
+            if not self.is_known(url):
+                unknown += 1
+            yield self.article_request(url, listed_at=when)
+        next_url = self.next_page_url(response, page)
+        if not next_url:
+            return
+        if page >= self.max_listing_pages:
+            self.inc("listing_page_limit")
+            logger.info("listing %s: page limit %d reached", response.url, self.max_listing_pages)
+        elif self.since is not None and reached_since:
+            logger.info("listing %s: reached articles older than %s", response.url, self.since)
+        elif self.since is None and unknown == 0:
+            self.inc("listing_stopped_nothing_new")
+            logger.info("listing %s: nothing new on page %d, not paging further", response.url, page)
+        else:
+            yield self.listing_request(next_url, page + 1)
+
+    def listing_items(self, response: Response) -> list[tuple[str, datetime | None]]:
+        """Article links on a listing page (those matching the source's pattern), without dates."""
+        seen: dict[str, None] = {}
+        for href in response.xpath("//a/@href").getall():
+            url = response.urljoin(href.strip())
+            if self.source.is_article_url(url):
+                seen.setdefault(url.split("#", 1)[0])
+        return [(url, None) for url in seen]
+
+    def next_page_url(self, response: Response, page: int) -> str | None:
+        """rel=next in the head or on a link, else a pagination link labelled with the next number."""
+        href = (
+            response.xpath('//link[@rel="next"]/@href').get()
+            or response.xpath('//a[@rel="next"]/@href').get()
+            or response.xpath(
+                f'//*[contains(@class, "pagination") or contains(@class, "paging")]'
+                f'//a[normalize-space()="{page + 1}"]/@href'
+            ).get()
+        )
+        return response.urljoin(href) if href else None
+
+    # --- feeds and sitemaps -------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        """RSS 2.0 or Atom: every item's link (all of them: a feed holds only recent articles)."""
+        self.inc("feeds")
+        sel = Selector(text=response.text, type="xml")
+        sel.remove_namespaces()
+        entries = sel.xpath("//item") or sel.xpath("//entry")
+        for entry in entries:
+            link = (
+                entry.xpath("link/text()").get()
+                or entry.xpath('link[not(@rel) or @rel="alternate"]/@href').get()
+            )
+            if not link:
+                continue
+            when = parse_date(entry.xpath("pubDate/text() | published/text() | updated/text()").get())
+            if self.too_old(when):
+                continue
+            yield self.article_request(response.urljoin(link.strip()), listed_at=when)
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        """Sitemap index (follow each sitemap) or URL set, news sitemaps included."""
+        self.inc("sitemaps")
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:
+            self.inc("errors/bad_sitemap")
+            logger.warning("unreadable sitemap %s: %s", response.url, exc)
+            return
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                yield scrapy.Request(
+                    response.urljoin(entry["loc"]), callback=self.parse_sitemap, errback=self.on_error
+                )
+            return
+        for entry in sitemap:
+            url = response.urljoin(entry["loc"])
+            news = entry.get("news") or {}
+            when = parse_date(
+                (news.get("publication_date") if isinstance(news, dict) else None) or entry.get("lastmod")
+            )
+            if self.too_old(when) or self.is_known(url) or not self.accepts_article_url(url):
+                continue
+            yield self.article_request(url, listed_at=when)
+
+    def accepts_article_url(self, url: str) -> bool:
+        """Sitemaps list every page of a site; keep article URLs when the source has a pattern."""
+        return not self.source.article_pattern or self.source.is_article_url(url)
+
+    # --- articles -----------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterable[RawArticle]:
+        self.inc("article_pages")
+        try:
+            article = self.build_article(response)
+        except MalformedPage as exc:
+            self.inc("malformed")
+            self.inc(f"malformed/{exc.reason}")
+            logger.warning("malformed page %s: %s", response.url, exc)
+            return
+        self.inc("articles")
+        if article.published_at is None:
+            self.inc("articles/without_date")
+        yield article
+
+    def build_article(self, response: Response) -> RawArticle:
+        """A ``RawArticle`` from an article page, or ``MalformedPage`` saying why not."""
+        if not isinstance(response, TextResponse):
+            raise MalformedPage("not_html", f"content type {response.headers.get('Content-Type')!r}")
+        html = response.text
+        if html.count("\ufffd") > max(3, len(html) * MAX_REPLACEMENT_SHARE):
+            raise MalformedPage("bad_encoding", f"text does not decode as {response.encoding}")
+        sel = response.selector
+        title = metadata.title(sel)
+        if not title:
+            raise MalformedPage("missing_title", "no headline, og:title, h1 or <title>")
+        lead = metadata.lead(sel)
+        byline = metadata.byline(sel)
+        text = article_text(sel, html, response.url, title=title, lead=lead, byline=byline)
+        if not text:
+            raise MalformedPage("empty_text", "no article text found")
+        published = metadata.published_at(sel) or response.meta.get("listed_at")
+        return RawArticle(
+            url=response.url,
+            canonical_url=metadata.canonical_url(sel, response.url),
+            source=self.source.id,
+            province=self.source.province,
+            title=title,
+            published_at=published,
+            byline=byline,
+            lead=lead,
+            text=text,
+            html=html,
+            fetched_at=datetime.now(UTC),
+            http_status=response.status,
+            language="vi",
+        )
+
+    # --- failures -----------------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and log a failed request; the crawl goes on."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            key = f"http_{status}"
+        else:
+            key = failure.type.__name__ if failure.type else "unknown"
+            if key == "IgnoreRequest":
+                self.inc("ignored")
+                logger.info("ignored %s: %s", url, failure.getErrorMessage())
+                return
+        self.inc("errors")
+        self.inc(f"errors/{key}")
+        logger.warning("failed %s: %s", url, failure.getErrorMessage())
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self.start_requests_for_source():
+            yield request
+
+    def start_requests_for_source(self) -> Iterable[scrapy.Request]:
+        raise NotImplementedError
