@@ -100,3 +100,17 @@ def test_arbitrary_text_never_crashes_the_people_award_and_author_rules(tokens):
     for author in extract_authors(doc):
         assert author.name.strip()
     extract_organizations(doc)
+
+
+def test_bare_names_in_an_arrest_sentence_are_suspects():
+    text = "Công an huyện bắt giữ 3 đối tượng gồm Lò Văn Pọm, Cầm Văn Ún và Lường Thị Xim về tội đánh bạc."
+    assert people(text) == []
+
+
+def test_wanted_notice_form_is_not_a_person():
+    assert people("Họ và tên: Mạc Văn Quyết; sinh năm 1979; tội danh: Cướp tài sản.") == []
+
+
+def test_driver_fined_is_a_suspect_but_driver_in_an_accident_is_a_person():
+    assert people("Lái xe Tạ Văn Lâm vi phạm nồng độ cồn bị phạt 40 triệu đồng.") == []
+    assert people("Xe tải do tài xế Tạ Văn Lâm điều khiển va chạm với xe máy.") == [("Tạ Văn Lâm", None)]

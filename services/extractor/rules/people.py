@@ -28,17 +28,20 @@ _HONORIFIC = re.compile(
 )
 _SUSPECT_CUE = re.compile(
     r"(?:đối tượng|bị can|bị cáo|bị hại là|nghi phạm|nghi can|hung thủ|tên|kẻ|can phạm|phạm nhân|"
-    r"truy nã|đình nã|thủ phạm|tử tù|người bị|chủ mưu)\s*(?:là\s*)?$",
+    r"truy nã|đình nã|thủ phạm|tử tù|người bị|chủ mưu|họ\s+(?:và\s+)?tên\s*:?)\s*(?:là\s*)?$",
     re.IGNORECASE,
 )
-# A name with a birth year in a sentence about an arrest or a prosecution is a suspect.
+# A bare name, or one with a birth year, in a sentence about an arrest, a prosecution or a scam is
+# a suspect (officials there carry a rank or a position, victims an honorific).
 _CRIME_SENTENCE = re.compile(
     r"bắt\s+(?:giữ|quả\s+tang|khẩn\s+cấp)|tạm\s+giữ|tạm\s+giam|khởi\s+tố|truy\s+tố|truy\s+nã|xét\s+xử"
-    r"|bị\s+can|bị\s+cáo|đối\s+tượng|xử\s+phạt|lừa\s+đảo|chiếm\s+đoạt|ma\s+túy|trộm|cướp|đánh\s+bạc",
+    r"|bị\s+can|bị\s+cáo|đối\s+tượng|xử\s+phạt|bị\s+phạt|lừa\s+đảo|chiếm\s+đoạt|ma\s+túy|trộm|cướp|đánh\s+bạc",
     re.IGNORECASE,
 )
 _VICTIM_HONORIFICS = frozenset({"nạn nhân", "cháu", "em", "bà", "cụ", "chị"})
+# Roles told by the word before the name; a driver in a sentence about a fine is a suspect.
 _ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
+_DRIVER = frozenset({"tài xế", "lái xe"})
 _BIRTH_AFTER = re.compile(r"\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi)", re.IGNORECASE)
 _INITIALS_AFTER_HONORIFIC = re.compile(
     rf"(?:ông|bà|anh|chị|em|cháu|chị|nạn nhân)\s+({INITIALS.pattern}|[{UPPER}][{LOWER}]+(?:\s[{UPPER}]\.)+)",
@@ -80,8 +83,10 @@ def _mention(doc: Document, start: int, end: int, name: str, sentence_start: int
     born = _BIRTH_AFTER.match(text, end)
     sentence = doc.sentence_at(start).text
     victim = honorific is not None and honorific.group(1).lower() in _VICTIM_HONORIFICS
-    if born and not ranked and not victim and _CRIME_SENTENCE.search(sentence):
-        return None
+    kind = honorific.group(1).lower() if honorific else None
+    bare = not (ranked or positions or (kind and kind not in _DRIVER))
+    if (bare or (born and not ranked and not victim)) and _CRIME_SENTENCE.search(sentence):
+        return None  # a bare name, or one with a birth year, where an arrest or a scam is told
     anchored = ranked or honorific or positions or born
     if not anchored and (len(name.split()) < 3 or _title_case(doc, start)):
         return None
