@@ -36,3 +36,7 @@ def test_sentence_or_caption_on_the_last_line_is_not_an_author():
     assert authors("Cảnh sát giao thông làm nhiệm vụ.\nLực lượng chức năng khám nghiệm hiện trường") == []
     assert authors("Đám cháy được dập tắt.\nTheo Báo Lao Động") == []
     assert authors("Ra quân trấn áp tội phạm.\nHà Nội") == []
+
+
+def test_unit_credited_on_the_last_line_is_not_an_author():
+    assert authors("Lực lượng chức năng tuần tra.\nCông An Huyện Na Hang") == []

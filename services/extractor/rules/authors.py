@@ -30,6 +30,14 @@ _SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+")
 _DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB)\.?\s+", re.IGNORECASE)
 _NOT_AUTHORS = frozenset({"ctv", "pv", "btv", "nhóm pv", "tổng hợp", "st", "sưu tầm", "ảnh", "video"})
 _MAX_LAST_LINES = 6
+# First words of a unit or a publication credited on the last line ("Công An Tỉnh …", "Báo …").
+_UNIT_WORDS = frozenset(
+    {"công", "báo", "đài", "phòng", "ban", "cổng", "tạp", "bộ", "cục", "sở", "ủy", "ubnd", "đội", "hội"}
+)
+
+
+def _is_unit(name: str) -> bool:
+    return name.split()[0].casefold() in _UNIT_WORDS
 
 
 def _names(raw: str) -> list[str]:
@@ -66,7 +74,7 @@ def extract_authors(doc: Document) -> list[Author]:
         line = _last_line(doc)
         if line is not None and len(line.text) <= 60 and line is not doc.lines[0]:
             names = _names(line.text)
-            if names and all(looks_like_name(n) and not is_place(n) for n in names):
+            if names and all(looks_like_name(n) and not is_place(n) and not _is_unit(n) for n in names):
                 found += [(n, line.start, line.end) for n in names]
     seen: set[str] = set()
     out = []
