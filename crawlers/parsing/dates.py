@@ -15,7 +15,7 @@ from schemas.times import to_utc
 # PHP date('Y-m-dTH:i:s') in NukeViet prints the zone abbreviation for the unescaped T:
 # "2024-01-22+0708:15:00", "2024-01-22ICT08:15:00". The time always has seconds.
 _NUKEVIET_QUIRK = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<zone>[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,6})"
+    r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<zone>[+-]\d{2}(?::?\d{2})?|Z|[A-Za-z]{2,6})"
     r"(?P<time>\d{2}:\d{2}:\d{2})$"
 )
 _ZONE_HOURS = {"ICT": 7, "UTC": 0, "GMT": 0, "Z": 0}

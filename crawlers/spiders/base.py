@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
@@ -105,6 +106,12 @@ class SourceSpider(scrapy.Spider):
 
     def inc(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"bantin/{key}", count)
+
+    def remember_unpublishable(self, url: str) -> None:
+        """A URL that will not become an article (robots, 404, malformed) should not keep
+        listing pagination going on every run."""
+        if self.state is not None:
+            self.state.mark_seen(self.source.id, url)
 
     def is_known(self, url: str) -> bool:
         return self.state is not None and self.state.known_url(self.source.id, url)
@@ -240,6 +247,7 @@ class SourceSpider(scrapy.Spider):
             self.inc("malformed")
             self.inc(f"malformed/{exc.reason}")
             logger.warning("malformed page %s: %s", response.url, exc)
+            self.remember_unpublishable(response.url)
             return
         self.inc("articles")
         if article.published_at is None:
@@ -288,11 +296,15 @@ class SourceSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             key = f"http_{status}"
+            if status in (404, 410) and request is not None:
+                self.remember_unpublishable(url)
         else:
             key = failure.type.__name__ if failure.type else "unknown"
-            if key == "IgnoreRequest":
+            if failure.check(IgnoreRequest):
                 self.inc("ignored")
                 logger.info("ignored %s: %s", url, failure.getErrorMessage())
+                if request is not None:
+                    self.remember_unpublishable(url)
                 return
         self.inc("errors")
         self.inc(f"errors/{key}")
