@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from pydantic import ValidationError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -33,6 +34,8 @@ from crawlers.parsing.dates import parse_date
 from crawlers.sources import Source, load_sources
 from crawlers.state import CrawlState
 from schemas import RawArticle
+from schemas.ids import canonical_url as schemas_canonical
+from schemas.times import VIETNAM_TZ
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +111,8 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"bantin/{key}", count)
 
     def remember_unpublishable(self, url: str) -> None:
-        """A URL that will not become an article (robots, 404, malformed) should not keep
-        listing pagination going on every run."""
+        """Mark a URL that will not itself become a published article (robots, 404, malformed,
+        an alias of a canonical URL) so it does not keep listing pagination going on every run."""
         if self.state is not None:
             self.state.mark_seen(self.source.id, url)
 
@@ -120,8 +123,6 @@ class SourceSpider(scrapy.Spider):
         """True when ``since`` is set and ``when`` is before it (Vietnam calendar day)."""
         if self.since is None or when is None:
             return False
-        from schemas.times import VIETNAM_TZ
-
         return when.astimezone(VIETNAM_TZ).date() < self.since
 
     def article_request(self, url: str, **meta: Any) -> scrapy.Request:
@@ -196,6 +197,9 @@ class SourceSpider(scrapy.Spider):
         sel = Selector(text=response.text, type="xml")
         sel.remove_namespaces()
         entries = sel.xpath("//item") or sel.xpath("//entry")
+        if not entries:
+            self.inc("errors/empty_feed")
+            logger.warning("feed %s has no items (not RSS/Atom?)", response.url)
         for entry in entries:
             link = (
                 entry.xpath("link/text()").get()
@@ -249,6 +253,9 @@ class SourceSpider(scrapy.Spider):
             logger.warning("malformed page %s: %s", response.url, exc)
             self.remember_unpublishable(response.url)
             return
+        if schemas_canonical(article.url) != article.canonical_url:
+            # listings link this spelling; remember it so they can tell it is not new
+            self.remember_unpublishable(article.url)
         self.inc("articles")
         if article.published_at is None:
             self.inc("articles/without_date")
@@ -271,21 +278,24 @@ class SourceSpider(scrapy.Spider):
         if not text:
             raise MalformedPage("empty_text", "no article text found")
         published = metadata.published_at(sel) or response.meta.get("listed_at")
-        return RawArticle(
-            url=response.url,
-            canonical_url=metadata.canonical_url(sel, response.url),
-            source=self.source.id,
-            province=self.source.province,
-            title=title,
-            published_at=published,
-            byline=byline,
-            lead=lead,
-            text=text,
-            html=html,
-            fetched_at=datetime.now(UTC),
-            http_status=response.status,
-            language="vi",
-        )
+        try:
+            return RawArticle(
+                url=response.url,
+                canonical_url=metadata.canonical_url(sel, response.url),
+                source=self.source.id,
+                province=self.source.province,
+                title=title,
+                published_at=published,
+                byline=byline,
+                lead=lead,
+                text=text,
+                html=html,
+                fetched_at=datetime.now(UTC),
+                http_status=response.status,
+                language="vi",
+            )
+        except ValidationError as exc:
+            raise MalformedPage("invalid_item", str(exc).splitlines()[0]) from exc
 
     # --- failures -----------------------------------------------------------------------------
 
