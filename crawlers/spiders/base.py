@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 # A page whose decoded text has more replacement characters than this is taken as mis-encoded.
 MAX_REPLACEMENT_SHARE = 0.002
+# A listing link's date is read from its enclosing block only when that block is a teaser, not a page.
+MAX_TEASER_CHARS = 800
 
 
 class MalformedPage(ValueError):
@@ -169,13 +171,19 @@ class SourceSpider(scrapy.Spider):
             yield self.listing_request(next_url, page + 1)
 
     def listing_items(self, response: Response) -> list[tuple[str, datetime | None]]:
-        """Article links on a listing page (those matching the source's pattern), without dates."""
-        seen: dict[str, None] = {}
-        for href in response.xpath("//a/@href").getall():
-            url = response.urljoin(href.strip())
-            if self.source.is_article_url(url):
-                seen.setdefault(url.split("#", 1)[0])
-        return [(url, None) for url in seen]
+        """Article links on a listing page (those matching the source's pattern), each with the
+        date printed in its teaser block, if any."""
+        items: dict[str, datetime | None] = {}
+        for link in response.xpath("//a[@href]"):
+            url = response.urljoin(link.attrib["href"].strip()).split("#", 1)[0]
+            if url in items or not self.source.is_article_url(url):
+                continue
+            items[url] = None
+            teaser = link.xpath("ancestor::*[self::div or self::li or self::article][1]")
+            text = " ".join(teaser.xpath(".//text()").getall()) if teaser else ""
+            if len(text) < MAX_TEASER_CHARS:
+                items[url] = parse_date(text)
+        return list(items.items())
 
     def next_page_url(self, response: Response, page: int) -> str | None:
         """rel=next in the head or on a link, else a pagination link labelled with the next number."""

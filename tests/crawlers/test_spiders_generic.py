@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crawlers.sample_site import SampleSite
+from crawlers.sample_site import SampleSite, serve
 from crawlers.sample_site.generic import DISALLOWED, section_of
 from crawlers.state import CrawlState
 from schemas.ids import article_id
@@ -59,3 +59,14 @@ def test_known_sitemap_entries_are_not_fetched_again(crawl, generic_site: Sample
     # sitemap entries and the listing's second page are not
     assert {item["url"] for item in result.items} == in_feeds | set(xa_hoi[:15])
     assert generic_site.hits["/xa-hoi/trang-2.html"] == 0
+
+
+def test_since_stops_generic_listing_at_older_teasers(crawl, state_url: str) -> None:
+    with serve("generic", n_articles=150) as site:
+        xa_hoi = [a for a in site.articles if section_of(a) == "xa-hoi"]  # 50: four listing pages
+        since = xa_hoi[20].published_at.date()  # on the second listing page
+        result = crawl("generic", "sample-generic", site, since=since.isoformat())
+        assert site.hits["/xa-hoi/trang-2.html"] == 1
+        assert site.hits["/xa-hoi/trang-3.html"] == 0, "page 2 listed older articles: stop there"
+        got = {item["url"] for item in result.items}
+        assert got == {site.article_url(a) for a in site.articles if a.published_at.date() >= since}
