@@ -1,4 +1,4 @@
-"""Crawl-state store on SQLite: seen URLs, changed content, run history."""
+"""Crawl-state store on SQLite and PostgreSQL: seen URLs, changed content, run history."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from schemas.ids import article_id
 
 
 @pytest.fixture
-def state(tmp_path) -> CrawlState:
-    store = CrawlState(f"sqlite:///{tmp_path / 'state.db'}")
+def state(database_url: str) -> CrawlState:
+    """The store on a temp SQLite file and on a throw-away PostgreSQL database."""
+    store = CrawlState(database_url)
     yield store
     store.close()
 
