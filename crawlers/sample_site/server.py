@@ -71,8 +71,11 @@ class SampleSite:
         with self._lock:
             for i, a in enumerate(self.articles):
                 if a.id == article_id:
-                    extra = text or "Cập nhật: cơ quan Công an đã bổ sung thông tin về vụ việc."
-                    self.articles[i] = replace(a, paragraphs=[*a.paragraphs, extra], title=title or a.title)
+                    paragraphs = a.paragraphs
+                    if text or not title:
+                        extra = text or "Cập nhật: cơ quan Công an đã bổ sung thông tin về vụ việc."
+                        paragraphs = [*paragraphs, extra]
+                    self.articles[i] = replace(a, paragraphs=paragraphs, title=title or a.title)
                     return self.articles[i]
         raise KeyError(f"no article {article_id}")
 
@@ -198,7 +201,6 @@ class SampleSite:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    site: SampleSite
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
