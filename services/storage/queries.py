@@ -20,6 +20,7 @@ from typing import Any, Literal, get_args
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.sql.util import ClauseAdapter
 
 from schemas.event import EventType
 from schemas.times import VIETNAM_TZ
@@ -28,6 +29,7 @@ from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonRow
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+PROBE_ROWS = 2_000  # rows of the sort order tried before a full filtered query
 
 DateField = Literal["occurred_on", "published_at"]
 SortKey = Literal["-published_at", "published_at", "-occurred_on", "occurred_on"]
@@ -140,10 +142,15 @@ def search_events(
     column = events.c[sort.lstrip("-")]
     key = events.c.event_id
     with engine.connect() as conn:
-        where = _conditions(conn, filter or EventFilter())
+        f = filter or EventFilter()
+        # A date range on the sort column narrows the walked index range instead of filtering it.
+        walk = (
+            _date_range(column, f.date_field, f.date_from, f.date_to) if f.date_field == column.name else []
+        )
+        where = _conditions(conn, f, dates=not walk)
         rows: list[sa.Row] = []
         if after is None or after.value is not None:
-            dated = [*where, column.is_not(None)]
+            dated = [column.is_not(None), *walk]
             if after is not None:
                 bound = (
                     sa.tuple_(column, key),
@@ -151,13 +158,13 @@ def search_events(
                 )
                 dated.append(bound[0] < bound[1] if descending else bound[0] > bound[1])
             order = (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
-            rows += conn.execute(_page_query(dated, order, column, limit + 1)).all()
+            rows += _first_rows(conn, where, dated, order, column, limit + 1)
         if len(rows) <= limit:
-            undated = [*where, column.is_(None)]
+            undated = [column.is_(None), *walk]
             if after is not None and after.value is None:
                 undated.append(key < after.event_id if descending else key > after.event_id)
             order = (key.desc(),) if descending else (key.asc(),)
-            rows += conn.execute(_page_query(undated, order, sa.null(), limit + 1 - len(rows))).all()
+            rows += _first_rows(conn, where, undated, order, sa.null(), limit + 1 - len(rows))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -166,11 +173,42 @@ def search_events(
     return Page([_as_dict(row.payload) for row in rows], next_cursor, limit, capped)
 
 
+def _first_rows(
+    conn: sa.Connection,
+    filters: list[sa.ColumnElement[bool]],
+    span: list[sa.ColumnElement[bool]],
+    order: Sequence[Any],
+    sort_value: sa.ColumnElement[Any],
+    n: int,
+) -> list[sa.Row]:
+    """The first ``n`` rows of ``span``, in ``order``, that pass ``filters``.
+
+    With filters, the first :data:`PROBE_ROWS` rows of the span are tried first: when they hold
+    ``n`` matches, those are the answer (any later match comes after them). Walking a few thousand
+    rows down the sort index is much cheaper than the plan a database picks for a common word or
+    type, which gathers every match and sorts them. Otherwise the query runs over the whole span.
+    """
+    if filters:
+        window = sa.select(events).where(*span).order_by(*order).limit(PROBE_ROWS).subquery("recent")
+        adapt = ClauseAdapter(window).traverse
+        probe = _page_query(
+            window, [adapt(f) for f in filters], [adapt(o) for o in order], adapt(sort_value), n
+        )
+        rows = list(conn.execute(probe).all())
+        if len(rows) == n:
+            return rows
+    return list(conn.execute(_page_query(events, [*filters, *span], order, sort_value, n)).all())
+
+
 def _page_query(
-    where: list[sa.ColumnElement[bool]], order: Sequence[Any], sort_value: sa.ColumnElement[Any], limit: int
+    source: sa.FromClause,
+    where: list[sa.ColumnElement[bool]],
+    order: Sequence[Any],
+    sort_value: sa.ColumnElement[Any],
+    limit: int,
 ) -> sa.Select:
     return (
-        sa.select(events.c.event_id, events.c.payload, sort_value.label("sort_value"))
+        sa.select(source.c.event_id, source.c.payload, sort_value.label("sort_value"))
         .where(*where)
         .order_by(*order)
         .limit(limit)
@@ -251,15 +289,15 @@ def _group_expression(conn: sa.Connection, name: str, date_field: str) -> sa.Col
     return sa.func.strftime("%Y-%m", column)
 
 
-def _conditions(conn: sa.Connection, f: EventFilter) -> list[sa.ColumnElement[bool]]:
-    """Turn a filter into WHERE clauses on ``events`` (all bound parameters)."""
+def _conditions(conn: sa.Connection, f: EventFilter, dates: bool = True) -> list[sa.ColumnElement[bool]]:
+    """Turn a filter into WHERE clauses on ``events`` (all bound parameters), the date range unless told."""
     where: list[sa.ColumnElement[bool]] = []
     if f.province:
         names = _known_values(conn, (events.c.province, events.c.province_current), f.province)
         where.append(sa.or_(events.c.province.in_(names), events.c.province_current.in_(names)))
     if f.event_type:
         where.append(events.c.event_type.in_(f.event_type))
-    if f.date_from or f.date_to:
+    if dates:
         where += _date_range(events.c[f.date_field], f.date_field, f.date_from, f.date_to)
     if f.source:
         where.append(events.c.source == f.source)
@@ -276,12 +314,14 @@ def _conditions(conn: sa.Connection, f: EventFilter) -> list[sa.ColumnElement[bo
 def _date_range(
     column: sa.ColumnElement[Any], field: str, first: date | None, last: date | None
 ) -> list[sa.ColumnElement[bool]]:
-    if field == "occurred_on":
-        return [
-            c for c in (column >= first if first else None, column <= last if last else None) if c is not None
-        ]
-    # published_at is a UTC instant; the days are Vietnamese calendar days.
     where = []
+    if field == "occurred_on":
+        if first:
+            where.append(column >= first)
+        if last:
+            where.append(column <= last)
+        return where
+    # published_at is a UTC instant; the days are Vietnamese calendar days.
     if first:
         where.append(column >= _vietnam_midnight(first))
     if last:

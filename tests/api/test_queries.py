@@ -10,6 +10,7 @@ from api_corpus import SAMPLE, Store, at, ids, make_event
 from pydantic import ValidationError
 
 from schemas.event import Event
+from services.storage import queries
 from services.storage.queries import (
     MAX_LIMIT,
     Cursor,
@@ -230,6 +231,29 @@ def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(store: Store, sort
         cursor = page.next_cursor
     assert len(seen) == len(set(seen)), "an event was repeated"
     assert [event_id for event_id in seen if event_id in original] == original, "an event was skipped"
+
+
+@pytest.mark.parametrize("probe_rows", [1, 3, 2_000])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"province": "Thai Nguyen"},
+        {"event_type": ("commendation", "arrest", "drug_case", "meeting")},
+        {"date_from": date(2024, 1, 1), "date_to": date(2024, 3, 31)},
+        {"date_field": "published_at", "date_from": date(2024, 1, 3)},
+        {"q": "cong an"},
+    ],
+)
+@pytest.mark.parametrize("sort", ["-occurred_on", "published_at"])
+def test_filtered_pages_match_the_unpaged_answer(
+    store: Store, monkeypatch: pytest.MonkeyPatch, probe_rows: int, filters: dict, sort: str
+) -> None:
+    """Whether the first rows of the sort order hold a page (the probe) or not, pages agree."""
+    monkeypatch.setattr(queries, "PROBE_ROWS", probe_rows)
+    whole = search_events(store.engine, EventFilter(**filters), sort=sort, limit=MAX_LIMIT).items
+    assert len(whole) >= 2
+    assert all_pages(store, sort, 1, **filters) == [item["event_id"] for item in whole]
+    assert all_pages(store, sort, 2, **filters) == [item["event_id"] for item in whole]
 
 
 def test_limit_is_capped(store: Store) -> None:
