@@ -109,3 +109,8 @@ def test_on_behalf_of_names_the_issuer():
 def test_spot_reward_to_a_named_unit_has_no_kind():
     text = "Giám đốc Công an tỉnh đã thưởng nóng Công an huyện Mường Khương vì thành tích phá án."
     assert awards(text) == [([], "Giám đốc Công an tỉnh", None, None, None)]
+
+
+def test_authorised_by_names_the_issuer():
+    text = "Được sự ủy quyền của Bộ trưởng Bộ Công an, Đại tá Lâm Văn Tư trao Bằng khen cho 4 cá nhân."
+    assert awards(text) == [(["Bằng khen"], "Bộ trưởng Bộ Công an", None, 4, None)]

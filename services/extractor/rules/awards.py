@@ -71,7 +71,9 @@ _ISSUER_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "Thừa ủy quyền của Chủ tịch nước, Trung tướng X trao Huân chương …": the issuer is the principal.
-_ON_BEHALF = re.compile(r"[Tt]hừa\s+(?:ủy|uỷ)\s+quyền\s+(?:của\s+)?(?P<issuer>[^,;.:]+)")
+_ON_BEHALF = re.compile(
+    r"(?:[Tt]hừa|[Đđ]ược\s+sự|[Đđ]ược)\s+(?:ủy|uỷ)\s+quyền\s+(?:của\s+)?(?P<issuer>[^,;.:]+)"
+)
 _JOIN = re.compile(r"^\s*(?:và|,|cùng)\s*$", re.IGNORECASE)
 _GRANT_VERB = re.compile(
     r"(?:trao\s+tặng|trao|tặng|khen\s+thưởng|quyết\s+định\s+tặng|tặng\s+thưởng|tuyên\s+dương|gửi"
