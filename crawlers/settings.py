@@ -28,12 +28,15 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Failures: retry server errors and timeouts; cap page size and time.
-RETRY_ENABLED = True
+# Failures: server errors and network failures are retried by the spiders' errback with
+# exponential backoff (BANTIN_RETRY_BACKOFF * 2**attempt seconds, at most BANTIN_RETRY_BACKOFF_MAX):
+# Scrapy's RetryMiddleware retries at once, so it is off. RETRY_TIMES, RETRY_HTTP_CODES and
+# RETRY_EXCEPTIONS (Scrapy's defaults) still say what and how often.
+RETRY_ENABLED = False
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-# Scrapy retries at once; sending retries to the back of the queue spaces them out instead.
-RETRY_PRIORITY_ADJUST = -10
+BANTIN_RETRY_BACKOFF = 2.0
+BANTIN_RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

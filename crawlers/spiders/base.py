@@ -25,6 +25,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import load_object
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
@@ -43,6 +45,14 @@ logger = logging.getLogger(__name__)
 MAX_REPLACEMENT_SHARE = 0.002
 # A listing link's date is read from its enclosing block only when that block is a teaser, not a page.
 MAX_TEASER_CHARS = 800
+
+
+async def _sleep(seconds: float) -> None:
+    """Wait without blocking the reactor: other downloads go on meanwhile."""
+    from twisted.internet import reactor
+    from twisted.internet.task import deferLater
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
 class MalformedPage(ValueError):
@@ -88,6 +98,10 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.source.base_url).hostname or ""]
         self.state: CrawlState | None = None
         self.max_listing_pages = 200
+        self.retry_times = 0
+        self.retry_http_codes: set[int] = set()
+        self.retry_exceptions: tuple[type[BaseException], ...] = ()
+        self.backoff_base = self.backoff_max = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -98,6 +112,11 @@ class SourceSpider(scrapy.Spider):
         if polite.concurrency is not None:
             crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", polite.concurrency, priority="spider")
         spider.max_listing_pages = crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 200)
+        spider.retry_times = crawler.settings.getint("RETRY_TIMES")
+        spider.retry_http_codes = {int(code) for code in crawler.settings.getlist("RETRY_HTTP_CODES")}
+        spider.retry_exceptions = tuple(load_object(e) for e in crawler.settings.getlist("RETRY_EXCEPTIONS"))
+        spider.backoff_base = crawler.settings.getfloat("BANTIN_RETRY_BACKOFF", 2.0)
+        spider.backoff_max = crawler.settings.getfloat("BANTIN_RETRY_BACKOFF_MAX", 60.0)
         state_url = crawler.settings.get("BANTIN_CRAWL_STATE_URL")
         if state_url:
             spider.state = CrawlState(state_url)
@@ -307,10 +326,21 @@ class SourceSpider(scrapy.Spider):
 
     # --- failures -----------------------------------------------------------------------------
 
-    def on_error(self, failure: Failure) -> None:
-        """Count and log a failed request; the crawl goes on."""
+    async def on_error(self, failure: Failure) -> AsyncIterator[scrapy.Request]:
+        """Retry server errors and network failures with exponential backoff; count and log the
+        rest. The crawl goes on either way."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        attempt = request.meta.get("bantin_retries", 0) if request is not None else 0
+        if request is not None and self._retriable(failure) and attempt < self.retry_times:
+            delay = min(self.backoff_max, self.backoff_base * 2**attempt)
+            self.inc("retries")
+            logger.info("retrying %s in %.1fs: %s", url, delay, failure.getErrorMessage())
+            await _sleep(delay)
+            retry = request.replace(dont_filter=True, priority=request.priority - 1)
+            retry.meta["bantin_retries"] = attempt + 1
+            yield retry
+            return
         if failure.check(HttpError):
             status = failure.value.response.status
             key = f"http_{status}"
@@ -327,6 +357,11 @@ class SourceSpider(scrapy.Spider):
         self.inc("errors")
         self.inc(f"errors/{key}")
         logger.warning("failed %s: %s", url, failure.getErrorMessage())
+
+    def _retriable(self, failure: Failure) -> bool:
+        if failure.check(HttpError):
+            return failure.value.response.status in self.retry_http_codes
+        return bool(failure.check(*self.retry_exceptions))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests_for_source():

@@ -81,6 +81,7 @@ def crawl(tmp_path: Path, state_url: str) -> CrawlFn:
                 "DOWNLOAD_TIMEOUT": 2,
                 "DOWNLOAD_MAXSIZE": 1_000_000,
                 "RETRY_TIMES": 1,
+                "BANTIN_RETRY_BACKOFF": 0.2,
                 "LOG_LEVEL": "INFO",
                 **settings,
             },

@@ -75,6 +75,9 @@ def test_broken_pages_are_counted_and_do_not_stop_the_crawl(crawl, nukeviet_site
     assert result.stat("bantin/malformed/missing_title") == 1
     assert result.stat("bantin/malformed/bad_encoding") == 1
     assert result.stat("bantin/errors") == 4
+    assert result.stat("bantin/retries") == 2, "the 500 and the timeout are retried once (RETRY_TIMES=1)"
+    assert nukeviet_site.hits["/vi/news/thong-bao/server-error-900002.html"] == 2
+    assert nukeviet_site.hits["/vi/news/thong-bao/not-found-900001.html"] == 1, "404 is not retried"
     assert all("900005" not in item["url"] and "900006" not in item["url"] for item in result.items)
 
 
@@ -133,3 +136,12 @@ def test_since_backfills_older_pages_and_stops_at_older_items(crawl, state_url: 
         for item in result.items:
             day = datetime.fromisoformat(item["published_at"]).astimezone(VIETNAM_TZ).date()
             assert day >= since
+
+
+def test_server_errors_are_retried_with_growing_delays(crawl, nukeviet_site: SampleSite) -> None:
+    result = crawl("nukeviet", "sample-nukeviet", nukeviet_site, RETRY_TIMES=2, BANTIN_RETRY_BACKOFF=0.3)
+    path = "/vi/news/thong-bao/server-error-900002.html"
+    assert nukeviet_site.hits[path] == 3
+    retries = [line for line in result.log.splitlines() if "retrying" in line and path in line]
+    assert [line.split(" in ", 1)[1].split(":", 1)[0] for line in retries] == ["0.3s", "0.6s"]
+    assert result.stat("bantin/errors/http_500") == 1

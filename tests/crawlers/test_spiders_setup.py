@@ -25,6 +25,7 @@ def test_project_settings_are_polite(project_settings) -> None:
     assert project_settings.getbool("AUTOTHROTTLE_ENABLED")
     assert project_settings.get("USER_AGENT") == get_settings().crawl_user_agent
     assert 500 in project_settings.getlist("RETRY_HTTP_CODES")
+    assert project_settings.getfloat("BANTIN_RETRY_BACKOFF") > 0, "spiders retry with backoff"
     assert project_settings.getint("DOWNLOAD_MAXSIZE") > project_settings.getint("DOWNLOAD_WARNSIZE") > 0
     assert list(project_settings.getdict("ITEM_PIPELINES")) == [
         "crawlers.pipelines.HealthPipeline",
