@@ -305,7 +305,7 @@ def _conditions(conn: sa.Connection, f: EventFilter, dates: bool = True) -> list
         where.append(_person_condition(conn, f.person, f.rank))
     if f.award_kind:
         kinds = _known_values(conn, (awards.c.kind,), f.award_kind)
-        where.append(sa.exists().where(awards.c.event_id == events.c.event_id, awards.c.kind.in_(kinds)))
+        where.append(events.c.event_id.in_(sa.select(awards.c.event_id).where(awards.c.kind.in_(kinds))))
     if f.q is not None:
         where.append(_text_condition(conn, f.q))
     return where
@@ -334,8 +334,12 @@ def _vietnam_midnight(day: date) -> datetime:
 
 
 def _person_condition(conn: sa.Connection, person: str | None, rank: str | None) -> sa.ColumnElement[bool]:
-    """One person row must match both the name and the rank when both are given."""
-    match: list[sa.ColumnElement[bool]] = [people.c.event_id == events.c.event_id]
+    """One person row must match both the name and the rank when both are given.
+
+    Written as ``event_id IN (subquery)`` rather than a correlated EXISTS so that SQLite, like
+    PostgreSQL, may start from the matching people when they are few.
+    """
+    match: list[sa.ColumnElement[bool]] = []
     if person:
         name = _escape_like(_normalise(person))
         match.append(
@@ -346,7 +350,7 @@ def _person_condition(conn: sa.Connection, person: str | None, rank: str | None)
         )
     if rank:
         match.append(people.c.rank.in_(_known_values(conn, (people.c.rank,), rank)))
-    return sa.exists().where(*match)
+    return events.c.event_id.in_(sa.select(people.c.event_id).where(*match))
 
 
 def _text_condition(conn: sa.Connection, q: str) -> sa.ColumnElement[bool]:
