@@ -9,7 +9,9 @@ import json
 from api_corpus import SAMPLE, Store, ids
 from typer.testing import CliRunner
 
+from services.api.commands import DEFAULT_LIMIT, GroupKey, Sort
 from services.cli import app
+from services.storage import queries
 
 runner = CliRunner()
 
@@ -94,3 +96,9 @@ def test_bad_options_name_the_option(store: Store) -> None:
         code, _, err = bantin(store, *args)
         assert code == 2, args
         assert option in err, (args, err)
+
+
+def test_cli_choices_are_the_query_layers() -> None:
+    assert tuple(Sort) == queries.SORT_KEYS
+    assert tuple(GroupKey) == queries.GROUP_BYS
+    assert DEFAULT_LIMIT == queries.DEFAULT_LIMIT
