@@ -62,11 +62,16 @@ def crawl(tmp_path: Path, state_url: str) -> CrawlFn:
     counter = iter(range(1000))
 
     def run(
-        spider: str, source: str, site: SampleSite, since: str | None = None, **settings: Any
+        spider: str,
+        source: str,
+        site: SampleSite,
+        since: str | None = None,
+        sources_file: Path = SOURCES_FILE,
+        **settings: Any,
     ) -> CrawlResult:
         n = next(counter)
         items_path, stats_path = tmp_path / f"items-{n}.jsonl", tmp_path / f"stats-{n}.json"
-        spider_args = {"source": source, "base_url": site.base_url, "sources_file": str(SOURCES_FILE)}
+        spider_args = {"source": source, "base_url": site.base_url, "sources_file": str(sources_file)}
         if since:
             spider_args["since"] = since
         args = {

@@ -70,3 +70,18 @@ def test_since_stops_generic_listing_at_older_teasers(crawl, state_url: str) -> 
         assert site.hits["/xa-hoi/trang-3.html"] == 0, "page 2 listed older articles: stop there"
         got = {item["url"] for item in result.items}
         assert got == {site.article_url(a) for a in site.articles if a.published_at.date() >= since}
+
+
+def test_sitemaps_announced_in_robots_txt_are_used(crawl, generic_site: SampleSite, tmp_path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        "  - {id: robots-only, name: R, base_url: 'http://127.0.0.1', platform: generic,\n"
+        "     entry_points: {listings: [/no-such-section/]}, article_pattern: '-post\\d+\\.html$',\n"
+        "     politeness: {download_delay: 0, concurrency: 8}}\n",
+        encoding="utf-8",
+    )
+    result = crawl("generic", "robots-only", generic_site, sources_file=sources)
+    assert result.stat("bantin/sitemaps_from_robots") == 1
+    everything = {generic_site.article_url(a) for a in generic_site.articles}
+    assert {item["url"] for item in result.items} == everything
