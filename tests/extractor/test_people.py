@@ -114,3 +114,7 @@ def test_wanted_notice_form_is_not_a_person():
 def test_driver_fined_is_a_suspect_but_driver_in_an_accident_is_a_person():
     assert people("Lái xe Tạ Văn Lâm vi phạm nồng độ cồn bị phạt 40 triệu đồng.") == []
     assert people("Xe tải do tài xế Tạ Văn Lâm điều khiển va chạm với xe máy.") == [("Tạ Văn Lâm", None)]
+
+
+def test_lower_case_abbreviations_are_not_initials():
+    assert people("Hỗ trợ anh em v.v. trong dịp Tết.") == []

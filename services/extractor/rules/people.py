@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from schemas.event import Person
 from services.extractor.rules.document import Document
-from services.extractor.rules.names import INITIALS, LOWER, UPPER, find_names
+from services.extractor.rules.names import INITIALS, find_names
 from services.extractor.rules.positions import position_before, positions_after
 from services.extractor.rules.ranks import rank_before
 
@@ -43,10 +43,8 @@ _VICTIM_HONORIFICS = frozenset({"nạn nhân", "cháu", "em", "bà", "cụ", "ch
 _ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
 _DRIVER = frozenset({"tài xế", "lái xe"})
 _BIRTH_AFTER = re.compile(r"\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi)", re.IGNORECASE)
-_INITIALS_AFTER_HONORIFIC = re.compile(
-    rf"(?:ông|bà|anh|chị|em|cháu|chị|nạn nhân)\s+({INITIALS.pattern}|[{UPPER}][{LOWER}]+(?:\s[{UPPER}]\.)+)",
-    re.IGNORECASE,
-)
+# Initials count as a name only after an honorific: "chị N.T.M", "nạn nhân T.V.H".
+_INITIALS_AFTER_HONORIFIC = re.compile(rf"(?<!\w)(?i:ông|bà|anh|chị|em|cháu|nạn nhân)\s+({INITIALS.pattern})")
 
 
 @dataclass
