@@ -1,0 +1,68 @@
+"""CLI commands of the whole pipeline: ``up``, ``demo`` and ``tail events``."""
+
+from __future__ import annotations
+
+import typer
+
+from services.common.settings import get_settings
+
+tail_app = typer.Typer(help="Follow a topic and print one JSON message per line.", no_args_is_help=True)
+
+
+def up(
+    no_scheduler: bool = typer.Option(False, "--no-scheduler", help="do not crawl on a schedule"),
+    no_api: bool = typer.Option(False, "--no-api", help="do not serve the query API"),
+    broker_port: int = typer.Option(9092, help="port of the local broker (when no Kafka is configured)"),
+) -> None:
+    """Run the pipeline on this machine: (local broker), migrations, extractor, storage, API, scheduler.
+
+    Restarts a process that dies (exponential backoff); Ctrl-C stops everything cleanly.
+    """
+    from services.runner.up import run_up
+
+    skip = frozenset(name for name, off in (("scheduler", no_scheduler), ("api", no_api)) if off)
+    raise typer.Exit(run_up(get_settings(), skip=skip, broker_port=broker_port))
+
+
+@tail_app.command("events")
+def tail_events_command(
+    from_beginning: bool = typer.Option(False, "--from-beginning", help="start at the oldest retained event"),
+    since: str = typer.Option(None, help="start at this time: ISO 8601 (2026-11-20T08:00Z) or an age (7d)"),
+    province: list[str] = typer.Option([], help="keep only this province (repeatable)"),
+    event_type: list[str] = typer.Option([], "--type", help="keep only this event type (repeatable)"),
+    group: str = typer.Option(None, help="consume in this consumer group (commits offsets, resumes later)"),
+    limit: int = typer.Option(None, help="stop after this many events"),
+    idle_timeout: float = typer.Option(None, help="stop after this many seconds without a message"),
+) -> None:
+    """Print events from the event topic as JSON lines (only new ones unless --from-beginning/--since)."""
+    import asyncio
+    import contextlib
+
+    from schemas.event import EVENT_TYPES
+    from services.runner.tail import EventFilter, StartAt, parse_since, tail_events
+
+    if from_beginning and since:
+        raise typer.BadParameter("give either --from-beginning or --since, not both")
+    unknown = sorted(set(event_type) - set(EVENT_TYPES))
+    if unknown:
+        raise typer.BadParameter(f"unknown event type(s) {unknown}; known: {', '.join(EVENT_TYPES)}")
+    start: StartAt = "beginning" if from_beginning else "end"
+    if since:
+        try:
+            start = parse_since(since)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+
+    def emit(event) -> None:
+        typer.echo(event.model_dump_json())
+
+    keep = EventFilter(provinces=tuple(province), types=tuple(event_type))
+    settings = get_settings()
+    with contextlib.suppress(KeyboardInterrupt):
+        run = tail_events(settings, emit, start, keep, group=group, limit=limit, idle_timeout=idle_timeout)
+        asyncio.run(run)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(up)
+    app.add_typer(tail_app, name="tail")

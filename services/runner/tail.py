@@ -1,0 +1,151 @@
+"""``bantin tail events``: follow the event topic and print one JSON event per line.
+
+Without ``--group`` it assigns every partition itself (no consumer group, nothing committed), so any
+number of people can tail at once without disturbing the workers or each other.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+import sys
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from schemas.event import Event
+from services.common.kafka import bootstrap_list
+from services.common.messages import BadMessage, decode
+from services.common.settings import Settings
+
+StartAt = Literal["end", "beginning"] | datetime
+
+_RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    """A point in time from ISO 8601 (a date or a datetime; naive means UTC) or a relative age
+    such as ``30m``, ``2h``, ``7d``."""
+    text = text.strip()
+    if m := _RELATIVE.match(text):
+        return (now or datetime.now(UTC)) - timedelta(seconds=int(m[1]) * _UNIT_SECONDS[m[2]])
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        hint = "use ISO 8601 (2026-11-20, 2026-11-20T08:00Z) or an age (30m, 2h, 7d)"
+        raise ValueError(f"cannot read {text!r} as a time: {hint}") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Keep events of these provinces (case-insensitive) and types; empty means any."""
+
+    provinces: Collection[str] = ()
+    types: Collection[str] = ()
+
+    def __call__(self, event: Event) -> bool:
+        if self.types and event.event_type not in self.types:
+            return False
+        if self.provinces:
+            wanted = {p.casefold() for p in self.provinces}
+            return event.province is not None and event.province.name.casefold() in wanted
+        return True
+
+
+def aiokafka_security(s: Settings) -> dict[str, Any]:
+    """aiokafka connection options matching the settings' security protocol."""
+    opts: dict[str, Any] = {"security_protocol": s.kafka_security_protocol}
+    if "SSL" in s.kafka_security_protocol:
+        opts["ssl_context"] = ssl.create_default_context(cafile=s.kafka_ssl_cafile)
+    if s.kafka_sasl_mechanism:
+        opts.update(
+            sasl_mechanism=s.kafka_sasl_mechanism,
+            sasl_plain_username=s.kafka_sasl_username,
+            sasl_plain_password=s.kafka_sasl_password,
+        )
+    return opts
+
+
+async def tail_events(
+    settings: Settings,
+    emit: Callable[[Event], None],
+    start: StartAt = "end",
+    keep: Callable[[Event], bool] = EventFilter(),
+    group: str | None = None,
+    limit: int | None = None,
+    idle_timeout: float | None = None,
+) -> int:
+    """Consume the event topic from ``start``, call ``emit`` for each kept event; returns how many.
+
+    Stops after ``limit`` events, or after ``idle_timeout`` seconds without a message, or never.
+    Undecodable messages are reported on stderr and skipped (the storage worker dead-letters them).
+    """
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    topic = settings.topic_events
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_list(settings),
+        client_id=f"{settings.kafka_client_id}-tail",
+        group_id=group,
+        enable_auto_commit=group is not None,
+        auto_offset_reset="earliest" if start == "beginning" else "latest",
+        **aiokafka_security(settings),
+    )
+    await consumer.start()
+    emitted = 0
+    try:
+        if group is None:
+            partitions = await _partitions(consumer, topic)
+            tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+            consumer.assign(tps)
+            await _seek(consumer, tps, start)
+        else:
+            consumer.subscribe([topic])
+        while limit is None or emitted < limit:
+            batch = await consumer.getmany(timeout_ms=int((idle_timeout or 1.0) * 1000))
+            if not batch and idle_timeout is not None:
+                break
+            for records in batch.values():
+                for record in records:
+                    try:
+                        event = decode(Event, record.value)
+                    except BadMessage as exc:
+                        where = f"{record.topic}[{record.partition}]@{record.offset}"
+                        print(f"skipping {where}: {exc}", file=sys.stderr)
+                        continue
+                    if keep(event):
+                        emit(event)
+                        emitted += 1
+                        if limit is not None and emitted >= limit:
+                            return emitted
+    finally:
+        await consumer.stop()
+    return emitted
+
+
+async def _partitions(consumer: Any, topic: str) -> set[int]:
+    partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        await consumer.topics()  # forces a metadata refresh
+        partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        raise RuntimeError(f"topic {topic!r} does not exist on {consumer._client._bootstrap_servers}")
+    return partitions
+
+
+async def _seek(consumer: Any, tps: list[Any], start: StartAt) -> None:
+    if start == "beginning":
+        await consumer.seek_to_beginning(*tps)
+    elif start == "end":
+        await consumer.seek_to_end(*tps)
+    else:
+        ms = int(start.timestamp() * 1000)
+        found = await consumer.offsets_for_times(dict.fromkeys(tps, ms))
+        for tp in tps:
+            if found.get(tp) is None:
+                await consumer.seek_to_end(tp)  # nothing that recent in this partition yet
+            else:
+                consumer.seek(tp, found[tp].offset)
