@@ -5,12 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
 from api_corpus import SAMPLE, Store, ids
 from typer.testing import CliRunner
 
 from services.api.commands import DEFAULT_LIMIT, GroupKey, Sort
 from services.cli import app
+from services.common.local_broker import free_port
 from services.storage import queries
 
 runner = CliRunner()
@@ -102,3 +109,29 @@ def test_cli_choices_are_the_query_layers() -> None:
     assert tuple(Sort) == queries.SORT_KEYS
     assert tuple(GroupKey) == queries.GROUP_BYS
     assert DEFAULT_LIMIT == queries.DEFAULT_LIMIT
+
+
+def test_bantin_api_serves_the_database(store: Store) -> None:
+    """`bantin api` migrates, then serves the same data over HTTP."""
+    port = free_port()
+    env = {**os.environ, "BANTIN_DATABASE_URL": store.url}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("bantin")), "api", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                body = httpx.get(f"http://127.0.0.1:{port}/events", params={"province": "Bac Kan"}).json()
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                time.sleep(0.3)
+        assert body is not None, "bantin api did not answer"
+        assert {item["event_id"] for item in body["items"]} == ids("commendation", "arrest")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
