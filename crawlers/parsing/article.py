@@ -50,15 +50,24 @@ BODY_QUERIES = (
 )
 # Headings of the blocks that follow an article on portals: everything from them on is not text.
 _TRAILERS = re.compile(
-    r"^(Ý kiến bạn đọc|Những tin mới hơn|Những tin cũ hơn|Tin liên quan|Theo dòng sự kiện|Tin cùng chuyên mục"
-    r"|Bình luận|Gửi bình luận|Các tin khác|Tin khác|Xem thêm)\s*:?$",
+    r"^(Ý kiến bạn đọc|Những tin mới hơn|Những tin cũ hơn|Theo dòng sự kiện|Tin cùng chuyên mục"
+    r"|Bình luận|Gửi bình luận|Các tin khác|Tin khác)\s*:?$",
     re.IGNORECASE,
 )
+# Headings of link boxes that newspapers also put inside the body: skip the box, keep what follows.
+_LINK_BOXES = re.compile(r"^(Tin liên quan|Xem thêm|Đọc thêm|Bài liên quan)\s*:?$", re.IGNORECASE)
+_HEADLINE_MAX_CHARS = 160
 _NOISE = re.compile(
     r"^(Tags?\s*:.*|Từ khóa\s*:.*|Tổng số điểm của bài viết là.*|Click để đánh giá bài viết.*|\d{1,7}"
-    r"|Chia sẻ.*|In bài viết.*|Đã xem\s*:?\s*\d+.*|Lượt xem\s*:?\s*\d+.*)$",
+    r"|Chia sẻ( bài viết)?( lên| qua)?\s*(Facebook|Zalo|Twitter)?\s*:?|In bài viết|Gửi email"
+    r"|Đã xem\s*:?\s*\d+.*|Lượt xem\s*:?\s*\d+.*)$",
     re.IGNORECASE,
 )
+
+
+def _is_headline(line: str) -> bool:
+    """A linked headline in a box: short and not ending a sentence."""
+    return len(line) <= _HEADLINE_MAX_CHARS and not line.rstrip().endswith((".", "!", "?", '"', "”", ":"))
 
 
 def block_lines(element: lxml_html.HtmlElement) -> list[str]:
@@ -88,11 +97,19 @@ def block_lines(element: lxml_html.HtmlElement) -> list[str]:
 
 
 def strip_boilerplate(lines: list[str], byline: str | None = None, title: str | None = None) -> list[str]:
-    """Cut at the first trailer heading; drop tags, ratings, view counters, title and byline lines."""
+    """Cut at the first trailer heading; skip inline link boxes; drop tags, ratings, view
+    counters, title and byline lines."""
     kept: list[str] = []
+    in_box = False
     for line in lines:
         if _TRAILERS.match(line):
             break
+        if _LINK_BOXES.match(line):
+            in_box = True
+            continue
+        if in_box and _is_headline(line):
+            continue
+        in_box = False
         if _NOISE.match(line) or line.startswith("Tác giả:") or line.startswith("Nguồn tin:"):
             continue
         if line.strip(" .") in (byline, title):

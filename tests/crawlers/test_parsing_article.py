@@ -112,6 +112,23 @@ def test_strip_boilerplate_cuts_at_trailers_and_drops_noise() -> None:
     assert strip_boilerplate(["A", "Những tin cũ hơn", "B"]) == ["A"]
 
 
+def test_inline_link_boxes_are_skipped_and_the_text_goes_on() -> None:
+    lines = [
+        "Đoạn một.",
+        "Tin liên quan",
+        "Bắt giữ đối tượng trộm cắp tài sản",
+        "Khởi tố vụ án lừa đảo qua mạng",
+        "Đoạn hai tiếp tục bài viết.",
+        "Chia sẻ với phóng viên, Đại tá Nguyễn Văn A cho biết sẽ mở rộng điều tra.",
+        "Chia sẻ Facebook",
+    ]
+    assert strip_boilerplate(lines) == [
+        "Đoạn một.",
+        "Đoạn hai tiếp tục bài viết.",
+        "Chia sẻ với phóng viên, Đại tá Nguyễn Văn A cho biết sẽ mở rộng điều tra.",
+    ]
+
+
 def test_nukeviet_body_container_is_used_when_present() -> None:
     sel = page(
         body='<div id="menu"><p>Trang chủ</p></div><div id="news-bodyhtml"><p>Đoạn 1</p><p>Đoạn 2</p></div>'
