@@ -95,6 +95,11 @@ class Source(BaseModel):
                 raise ValueError(f"invalid regular expression {v!r}: {exc}") from None
         return v
 
+    @property
+    def spider(self) -> str:
+        """Name of the Scrapy spider that crawls this source (one per platform)."""
+        return self.platform
+
     def absolute(self, url: str) -> str:
         return urljoin(self.base_url + "/", url)
 

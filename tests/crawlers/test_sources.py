@@ -46,6 +46,7 @@ def test_bundled_registry_has_the_required_sources() -> None:
     )
     assert registry.get("cand").is_article_url("https://cand.com.vn/Phap-luat/bat-giu-doi-tuong-i471914/")
     assert "backancity" not in {s.id for s in registry.enabled()}
+    assert {s.spider for s in registry} == {"nukeviet", "generic", "cand"}
 
 
 def test_valid_file_resolves_entry_points(tmp_path: Path) -> None:
