@@ -96,6 +96,8 @@ async def tail_events(
     )
     await consumer.start()
     emitted = 0
+    # Also filter by record time: the seek by time is an optimisation some brokers (Tansu) ignore.
+    since_ms = int(start.timestamp() * 1000) if isinstance(start, datetime) else None
     try:
         if group is None:
             partitions = await _partitions(consumer, topic)
@@ -110,6 +112,8 @@ async def tail_events(
                 break
             for records in batch.values():
                 for record in records:
+                    if since_ms is not None and record.timestamp < since_ms:
+                        continue
                     try:
                         event = decode(Event, record.value)
                     except BadMessage as exc:
@@ -149,3 +153,5 @@ async def _seek(consumer: Any, tps: list[Any], start: StartAt) -> None:
                 await consumer.seek_to_end(tp)  # nothing that recent in this partition yet
             else:
                 consumer.seek(tp, found[tp].offset)
+    for tp in tps:
+        await consumer.position(tp)  # resolve now, so "end" means the end at start-up
