@@ -138,6 +138,9 @@ class ArticleRef(_Model):
     source: str
     title: str | None = None
     published_at: UtcDatetime | None = None
+    text: str | None = Field(
+        default=None, description="the article text the evidence offsets point into (cleaned main text)"
+    )
 
 
 class Extractor(_Model):
