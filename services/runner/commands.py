@@ -24,6 +24,25 @@ def up(
     raise typer.Exit(run_up(get_settings(), skip=skip, broker_port=broker_port))
 
 
+def demo(
+    articles: int = typer.Option(30, min=1, help="articles on the sample site"),
+    exit_after: bool = typer.Option(False, "--exit", help="stop after printing the table (no API left up)"),
+    no_api: bool = typer.Option(False, "--no-api", help="do not serve the query API"),
+    timeout: float = typer.Option(300.0, help="seconds to wait for the pipeline to drain"),
+) -> None:
+    """Run the real pipeline offline over a bundled sample site and show what landed.
+
+    Sample site on 127.0.0.1 → bantin crawl → Kafka (a local broker unless one is configured) →
+    extractor → storage → database; then a table of the events and the API to browse.
+    """
+    from services.runner.demo import run_demo
+
+    code = run_demo(
+        get_settings(), n_articles=articles, keep_running=not exit_after, with_api=not no_api, timeout=timeout
+    )
+    raise typer.Exit(code)
+
+
 @tail_app.command("events")
 def tail_events_command(
     from_beginning: bool = typer.Option(False, "--from-beginning", help="start at the oldest retained event"),
@@ -65,4 +84,5 @@ def tail_events_command(
 
 def register(app: typer.Typer) -> None:
     app.command()(up)
+    app.command()(demo)
     app.add_typer(tail_app, name="tail")

@@ -75,7 +75,12 @@ def _spawn(spec: ProcessSpec, out: PrefixedOutput) -> tuple[subprocess.Popen[str
 def run_once(spec: ProcessSpec, out: PrefixedOutput) -> int:
     """Run a one-shot command to completion with prefixed output; returns its exit code."""
     proc, pump = _spawn(spec, out)
-    code = proc.wait()
+    try:
+        code = proc.wait()
+    except BaseException:  # Ctrl-C: the child is in its own session, so stop it here
+        _signal_group(proc, signal.SIGTERM)
+        proc.wait()
+        raise
     pump.join(5)
     return code
 
