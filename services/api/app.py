@@ -22,6 +22,7 @@ from services.api.models import ArticleOut, EventOut, EventPage, StatsOut
 from services.api.params import event_filter, invalid
 from services.common.settings import Settings, get_settings
 from services.storage import queries
+from services.storage.db import make_engine
 from services.storage.queries import DEFAULT_LIMIT, MAX_LIMIT, EventFilter, GroupBy, SortKey
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ LATENCY = Histogram("bantin_api_request_seconds", "time to answer a request", ["
 def create_app(config: Settings | str | None = None) -> FastAPI:
     """The API reading ``config`` (Settings, or a database URL; the environment when None)."""
     database_url = config if isinstance(config, str) else (config or get_settings()).database_url
-    engine = sa.create_engine(database_url, pool_pre_ping=True)
+    engine = make_engine(database_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

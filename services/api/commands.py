@@ -168,11 +168,10 @@ def _filter(options: dict[str, Any]) -> Any:
 
 
 def _engine(database_url: str | None) -> Any:
-    import sqlalchemy as sa
-
     from services.common.settings import get_settings
+    from services.storage.db import make_engine
 
-    return sa.create_engine(database_url or get_settings().database_url)
+    return make_engine(database_url or get_settings().database_url)
 
 
 def _event_row(event: dict[str, Any]) -> dict[str, Any]:

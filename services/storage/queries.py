@@ -173,6 +173,13 @@ def search_events(
     return Page([_as_dict(row.payload) for row in rows], next_cursor, limit, capped)
 
 
+# what _conditions and _page_query read from an events row
+_FILTERED_COLUMNS = [
+    *("event_id", "payload", "event_type", "occurred_on", "published_at"),
+    *("province", "province_current", "source"),
+]
+
+
 def _first_rows(
     conn: sa.Connection,
     filters: list[sa.ColumnElement[bool]],
@@ -189,7 +196,16 @@ def _first_rows(
     type, which gathers every match and sorts them. Otherwise the query runs over the whole span.
     """
     if filters:
-        window = sa.select(events).where(*span).order_by(*order).limit(PROBE_ROWS).subquery("recent")
+        columns = (
+            [*_FILTERED_COLUMNS, "search_tsv"] if conn.dialect.name == "postgresql" else _FILTERED_COLUMNS
+        )
+        window = (
+            sa.select(*(events.c[name] for name in columns))
+            .where(*span)
+            .order_by(*order)
+            .limit(PROBE_ROWS)
+            .subquery("recent")
+        )
         adapt = ClauseAdapter(window).traverse
         probe = _page_query(
             window, [adapt(f) for f in filters], [adapt(o) for o in order], adapt(sort_value), n
