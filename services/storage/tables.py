@@ -1,0 +1,102 @@
+"""The event database: one row per event with the filter columns denormalised onto it, child tables
+for the facts users filter on (people, award kinds), and the full Event JSON in ``payload``.
+
+Why this shape: every query filters and sorts ``events`` (province, type, dates, source) and pages
+by (sort key, event_id), so those are plain indexed columns; person and award filters are
+``event_id IN (subquery)`` over narrow indexed child tables; everything else is read back from
+``payload`` unchanged, so the API returns exactly what was on the topic. Full text lives in
+``search_text`` (folded, see ``search.fold``), indexed by FTS5 on SQLite and a generated tsvector
+on PostgreSQL (created by the migrations, not by this metadata).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlmodel import Field, SQLModel
+
+JSON_TYPE = sa.JSON().with_variant(JSONB(), "postgresql")
+UTC_DATETIME = sa.DateTime(timezone=True)
+
+
+class ArticleRow(SQLModel, table=True):
+    __tablename__ = "articles"
+
+    article_id: str = Field(sa_column=sa.Column(sa.String(64), primary_key=True))
+    url: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    source: str = Field(sa_column=sa.Column(sa.String(100), nullable=False, index=True))
+    title: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    published_at: datetime | None = Field(default=None, sa_column=sa.Column(UTC_DATETIME, index=True))
+    text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    search_text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.Index("ix_events_province_occurred", "province", "occurred_on", "event_id"),
+        sa.Index("ix_events_current_occurred", "province_current", "occurred_on", "event_id"),
+        sa.Index("ix_events_type_occurred", "event_type", "occurred_on", "event_id"),
+        sa.Index("ix_events_published_id", "published_at", "event_id"),
+        sa.Index("ix_events_occurred_id", "occurred_on", "event_id"),
+    )
+
+    event_id: str = Field(sa_column=sa.Column(sa.String(64), primary_key=True))
+    article_id: str = Field(
+        sa_column=sa.Column(sa.String(64), sa.ForeignKey("articles.article_id"), nullable=False, index=True)
+    )
+    event_type: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    occurred_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    published_at: datetime | None = Field(default=None, sa_column=sa.Column(UTC_DATETIME))
+    province: str | None = Field(default=None, sa_column=sa.Column(sa.String(100)))
+    province_current: str | None = Field(default=None, sa_column=sa.Column(sa.String(100)))
+    source: str = Field(sa_column=sa.Column(sa.String(100), nullable=False, index=True))
+    title: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    summary: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    confidence: float = Field(default=0.0, sa_column=sa.Column(sa.Float, nullable=False))
+    extractor_version: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    extracted_at: datetime = Field(sa_column=sa.Column(UTC_DATETIME, nullable=False))
+    payload: dict[str, Any] = Field(sa_column=sa.Column(JSON_TYPE, nullable=False))
+    search_text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    # PostgreSQL only: GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED, GIN-indexed.
+    search_tsv: Any = Field(
+        default=None,
+        sa_column=sa.Column(TSVECTOR, sa.Computed("to_tsvector('simple', search_text)", persisted=True)),
+    )
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "event_people"
+
+    event_id: str = Field(
+        sa_column=sa.Column(
+            sa.String(64), sa.ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    ordinal: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    name: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    name_folded: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    rank: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), index=True))
+    positions: list[str] = Field(default_factory=list, sa_column=sa.Column(JSON_TYPE, nullable=False))
+
+
+class AwardRow(SQLModel, table=True):
+    __tablename__ = "event_awards"
+
+    event_id: str = Field(
+        sa_column=sa.Column(
+            sa.String(64), sa.ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    ordinal: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    kind: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), index=True))
+    issuer: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    collectives: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    individuals: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    total: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+
+
+metadata = SQLModel.metadata
