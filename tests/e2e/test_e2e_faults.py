@@ -9,13 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from schemas.event import ArticleRef, Event, Extractor, Province
-from schemas.ids import event_id
-from services.common.settings import Settings
-from services.common.topics import create_topics
-from services.extractor.pipeline import extract
-from services.runner.supervisor import bantin_argv
 from e2e_pipeline import (
     processes,
     publish,
@@ -26,6 +19,13 @@ from e2e_pipeline import (
     wait_settled,
     worker_env,
 )
+
+from schemas.event import ArticleRef, Event, Extractor, Province
+from schemas.ids import event_id
+from services.common.settings import Settings
+from services.common.topics import create_topics
+from services.extractor.pipeline import extract
+from services.runner.supervisor import bantin_argv
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
