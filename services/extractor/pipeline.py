@@ -127,6 +127,7 @@ def extract(article: RawArticle, published_precision: str = "day") -> list[Event
         source=article.source,
         title=article.title,
         published_at=article.published_at,
+        text=doc.text,
     )
     extractor = Extractor(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
     events: list[Event] = []
