@@ -73,6 +73,7 @@ def test_every_evidence_span_lies_in_its_sentence():
     raw = article(CEREMONY)
     doc = build_document(raw)
     for e in extract(raw):
+        assert e.article.text == doc.text  # the text the offsets point into travels with the event
         facts = [*e.people, *e.awards, *e.figures, *e.legal_refs, *e.campaigns, *e.suspects, *e.authors]
         facts += [*e.seizures, *e.locations, *e.organizations, *e.vehicles]
         for fact in facts:
