@@ -233,7 +233,7 @@ def workload(rng: random.Random) -> dict[str, Callable[[sa.Engine], Any]]:
         )(engine),
         "q full text (rare place)": lambda engine: page(q=fold(rng.choice(COMMUNES)))(engine),
         "q + province + event_type": lambda engine: page(
-            q="an ninh", province=rng.choice(list(PROVINCES)), event_type=("commendation", "meeting")
+            q="tai san", province=rng.choice(list(PROVINCES)), event_type=("arrest", "fraud_warning")
         )(engine),
         "stats by province": lambda engine: queries.stats(engine, ["province"]),
         "stats by month, one province": lambda engine: queries.stats(
