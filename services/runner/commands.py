@@ -18,10 +18,16 @@ def up(
 
     Restarts a process that dies (exponential backoff); Ctrl-C stops everything cleanly.
     """
+    from services.common.local_broker import BrokerUnavailable
     from services.runner.up import run_up
 
     skip = frozenset(name for name, off in (("scheduler", no_scheduler), ("api", no_api)) if off)
-    raise typer.Exit(run_up(get_settings(), skip=skip, broker_port=broker_port))
+    try:
+        code = run_up(get_settings(), skip=skip, broker_port=broker_port)
+    except BrokerUnavailable as exc:
+        typer.echo(f"error: {exc}", err=True)
+        code = 1
+    raise typer.Exit(code)
 
 
 def demo(
@@ -35,11 +41,20 @@ def demo(
     Sample site on 127.0.0.1 → bantin crawl → Kafka (a local broker unless one is configured) →
     extractor → storage → database; then a table of the events and the API to browse.
     """
+    from services.common.local_broker import BrokerUnavailable
     from services.runner.demo import run_demo
 
-    code = run_demo(
-        get_settings(), n_articles=articles, keep_running=not exit_after, with_api=not no_api, timeout=timeout
-    )
+    try:
+        code = run_demo(
+            get_settings(),
+            n_articles=articles,
+            keep_running=not exit_after,
+            with_api=not no_api,
+            timeout=timeout,
+        )
+    except BrokerUnavailable as exc:
+        typer.echo(f"error: {exc}", err=True)
+        code = 1
     raise typer.Exit(code)
 
 

@@ -37,7 +37,7 @@ def ensure_broker(settings: Settings, port: int = 9092) -> Iterator[tuple[Settin
     (e.g. ``bantin broker``) is reused, or a local one is started (on a free port if ``port`` is
     taken) and stopped on exit. Topics are created in every case (idempotent).
     """
-    from services.common.local_broker import LocalBroker, free_port, kafka_answers
+    from services.common.local_broker import BrokerUnavailable, LocalBroker, free_port, kafka_answers
     from services.common.topics import create_topics
 
     local: LocalBroker | None = None
@@ -49,7 +49,7 @@ def ensure_broker(settings: Settings, port: int = 9092) -> Iterator[tuple[Settin
     else:
         try:
             local = LocalBroker(port=port).start()
-        except Exception:
+        except BrokerUnavailable:  # the port is taken by something that is not Kafka
             local = LocalBroker(port=free_port()).start()
         settings = settings.model_copy(update={"kafka_bootstrap_servers": local.bootstrap})
         how = f"local broker (in memory) started at {local.bootstrap}"
