@@ -17,7 +17,7 @@ from schemas.ids import event_id
 from schemas.raw_article import RawArticle
 from schemas.times import VIETNAM_TZ
 from services.extractor.rules.authors import extract_authors
-from services.extractor.rules.awards import extract_awards, grant_spans
+from services.extractor.rules.awards import awards_and_spans
 from services.extractor.rules.campaigns import extract_campaigns
 from services.extractor.rules.crime import (
     extract_casualties,
@@ -88,10 +88,9 @@ def extract_facts(doc: Document) -> dict[str, Any]:
     """Every fact the rules find in ``doc``, keyed by Event field name."""
     suspects = extract_suspects(doc)
     authors = extract_authors(doc)
-    awards = extract_awards(doc)
+    awards, excluded_spans = awards_and_spans(doc)
     casualties = extract_casualties(doc)
     seizures = extract_seizures(doc)
-    excluded_spans = grant_spans(doc)
     excluded_spans += [(z.evidence.start, z.evidence.end) for z in seizures if z.evidence]
     if casualties and casualties.evidence:
         excluded_spans.append((casualties.evidence.start, casualties.evidence.end))

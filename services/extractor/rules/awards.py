@@ -320,15 +320,11 @@ def _grants(doc: Document) -> list[_Grant]:
     return grants
 
 
-def grant_spans(doc: Document) -> list[tuple[int, int]]:
-    """Spans of every counted grant mention, merged-away repeats included: the counts there are
-    award counts, not figures (pass them to ``extract_figures(doc, exclude=...)``)."""
-    return [(g.start, g.end) for g in _grants(doc) if g.counted()]
-
-
-def extract_awards(doc: Document) -> list[Award]:
-    """Every grant in the article, each once, in order of first mention."""
-    return [
+def awards_and_spans(doc: Document) -> tuple[list[Award], list[tuple[int, int]]]:
+    """The awards, plus the spans of every counted grant mention, merged-away repeats included:
+    the counts there are award counts, not figures (pass them to ``extract_figures(exclude=...)``)."""
+    grants = _grants(doc)
+    awards = [
         Award(
             kinds=g.kinds,
             issuer=g.issuer,
@@ -337,5 +333,16 @@ def extract_awards(doc: Document) -> list[Award]:
             total=g.total,
             evidence=doc.evidence(g.start, g.end),
         )
-        for g in _merge(_grants(doc))
+        for g in _merge(grants)
     ]
+    return awards, [(g.start, g.end) for g in grants if g.counted()]
+
+
+def grant_spans(doc: Document) -> list[tuple[int, int]]:
+    """Spans of every counted grant mention (see ``awards_and_spans``)."""
+    return awards_and_spans(doc)[1]
+
+
+def extract_awards(doc: Document) -> list[Award]:
+    """Every grant in the article, each once, in order of first mention."""
+    return awards_and_spans(doc)[0]
