@@ -1,0 +1,215 @@
+"""Run one crawl of one source in this process and record its summary in the crawl state.
+
+Twisted's reactor cannot be restarted, so a process runs one crawl; the scheduler starts
+``python -m crawlers.run SOURCE --json`` per run and reads the summary from the last stdout line.
+
+    python -m crawlers.run sample-nukeviet --base-url http://127.0.0.1:8000 \
+        --sources crawlers/sample_site/sources.yaml [--since 2024-01-01] [--json] [--set NAME=JSON]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.settings import Settings as ScrapySettings
+
+from crawlers.health import health_flag, health_share
+from crawlers.sources import load_sources
+from crawlers.state import CrawlState
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 50
+"""Pages between two progress lines."""
+
+
+@dataclass
+class CrawlSummary:
+    """What one crawl did; stored as the run's stats in the crawl state."""
+
+    source: str
+    ok: bool
+    finish_reason: str
+    pages: int = 0
+    articles: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    publish_failed: int = 0
+    seconds: float = 0.0
+    health_share: float | None = None
+    health_flag: str | None = None
+    run_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """The one-line summary printed per run."""
+        health = "-" if self.health_share is None else f"{self.health_share:.0%}"
+        text = (
+            f"{self.source}: {'ok' if self.ok else 'FAILED (' + self.finish_reason + ')'} "
+            f"pages={self.pages} new={self.new} changed={self.changed} errors={self.errors} "
+            f"seconds={self.seconds:.1f} health={health}"
+        )
+        if self.health_flag:
+            text += f" UNHEALTHY: {self.health_flag}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarize(
+    source: str, stats: dict[str, Any], seconds: float, previous_shares: list[float | None]
+) -> CrawlSummary:
+    """Turn Scrapy's stats (``bantin/*`` keys from the spiders and pipelines) into a summary."""
+
+    def stat(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    reason = str(stats.get("finish_reason", "unknown"))
+    publish_failed = stat("bantin/publish/failed") + stat("bantin/publish/broker_unavailable")
+    share = health_share(stat("bantin/health/complete"), stat("bantin/health/articles"))
+    return CrawlSummary(
+        source=source,
+        ok=reason == "finished" and publish_failed == 0,
+        finish_reason=reason,
+        pages=stat("response_received_count"),
+        articles=stat("bantin/health/articles"),
+        new=stat("bantin/published/new"),
+        changed=stat("bantin/published/changed"),
+        unchanged=stat("bantin/unchanged"),
+        errors=stat("bantin/errors")
+        + stat("bantin/malformed")
+        + stat("bantin/publish/oversize")
+        + publish_failed,
+        publish_failed=publish_failed,
+        seconds=round(seconds, 3),
+        health_share=share,
+        health_flag=health_flag(share, previous_shares),
+        detail={k: v for k, v in stats.items() if k.startswith("bantin/")},
+    )
+
+
+class Progress:
+    """Scrapy extension: a progress line every ``BANTIN_PROGRESS_EVERY`` pages."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        from scrapy import signals
+
+        self.crawler = crawler
+        self.every = crawler.settings.getint("BANTIN_PROGRESS_EVERY", PROGRESS_EVERY)
+        self.pages = 0
+        self.started = time.monotonic()
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Progress:
+        return cls(crawler)
+
+    def response_received(self) -> None:
+        self.pages += 1
+        if self.every and self.pages % self.every == 0:
+            stats = self.crawler.stats
+            elapsed = time.monotonic() - self.started
+            print(
+                f"[{self.crawler.spider.name}] {self.pages} pages ({self.pages / elapsed:.1f}/s), "
+                f"{stats.get_value('bantin/health/articles', 0)} articles, "
+                f"{stats.get_value('bantin/published/new', 0)} new, "
+                f"{stats.get_value('bantin/published/changed', 0)} changed, "
+                f"{stats.get_value('bantin/errors', 0)} errors",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def scrapy_settings(overrides: dict[str, Any] | None = None) -> ScrapySettings:
+    settings = ScrapySettings()
+    settings.setmodule("crawlers.settings", priority="project")
+    settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "crawlers.run.Progress": 500})
+    if overrides:
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def crawl(
+    source_id: str,
+    *,
+    since: str | None = None,
+    base_url: str | None = None,
+    sources_file: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> CrawlSummary:
+    """Crawl one source now (blocks until done) and record the run; the reactor is used up after."""
+    from scrapy.crawler import CrawlerProcess
+
+    source = load_sources(sources_file).get(source_id)
+    settings = scrapy_settings(overrides)
+    state = CrawlState(settings.get("BANTIN_CRAWL_STATE_URL"))
+    try:
+        previous = [run["stats"].get("health_share") for run in state.last_runs(source.id)]
+        run_id = state.start_run(source.id)
+        spider_args: dict[str, Any] = {"source": source.id}
+        if base_url:
+            spider_args["base_url"] = base_url
+        if since:
+            spider_args["since"] = since
+        if sources_file:
+            spider_args["sources_file"] = str(sources_file)
+        started = time.monotonic()
+        process = CrawlerProcess(settings, install_root_handler=True)
+        crawler = process.create_crawler(source.spider)
+        try:
+            process.crawl(crawler, **spider_args)
+            process.start()
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+        except Exception as exc:
+            logger.exception("crawl of %s crashed", source.id)
+            stats = {"finish_reason": f"crashed: {exc!r}"}
+        if getattr(crawler, "spider", None) is None and "finish_reason" not in stats:
+            stats["finish_reason"] = "spider did not start (see the log)"
+        summary = summarize(source.id, stats, time.monotonic() - started, previous)
+        summary.run_id = run_id
+        state.finish_run(run_id, summary.to_dict())
+        return summary
+    finally:
+        state.close()
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    name, _, value = text.partition("=")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawlers.run", description="Run one crawl of a source.")
+    parser.add_argument("source")
+    parser.add_argument("--since", help="backfill back to this day (YYYY-MM-DD)")
+    parser.add_argument("--base-url", help="crawl a mirror or a local test site instead")
+    parser.add_argument("--sources", help="source registry file")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON", help="Scrapy setting")
+    args = parser.parse_args(argv)
+    summary = crawl(
+        args.source,
+        since=args.since,
+        base_url=args.base_url,
+        sources_file=args.sources,
+        overrides=dict(_setting(s) for s in args.set),
+    )
+    print(json.dumps(summary.to_dict(), default=str) if args.json else summary.line(), flush=True)
+    return 0 if summary.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
