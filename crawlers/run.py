@@ -146,8 +146,12 @@ def crawl(
     base_url: str | None = None,
     sources_file: str | None = None,
     overrides: dict[str, Any] | None = None,
+    install_root_handler: bool = True,
 ) -> CrawlSummary:
-    """Crawl one source now (blocks until done) and record the run; the reactor is used up after."""
+    """Crawl one source now (blocks until done) and record the run; the reactor is used up after.
+
+    ``install_root_handler=False`` keeps the caller's logging (``bantin crawl`` set it up already).
+    """
     from scrapy.crawler import CrawlerProcess
 
     source = load_sources(sources_file).get(source_id)
@@ -164,7 +168,7 @@ def crawl(
         if sources_file:
             spider_args["sources_file"] = str(sources_file)
         started = time.monotonic()
-        process = CrawlerProcess(settings, install_root_handler=True)
+        process = CrawlerProcess(settings, install_root_handler=install_root_handler)
         crawler = process.create_crawler(source.spider)
         try:
             process.crawl(crawler, **spider_args)
