@@ -1,0 +1,58 @@
+"""Movements and named drives: phong trào “Toàn dân bảo vệ an ninh Tổ quốc”, cuộc vận động, đợt cao điểm.
+
+A campaign is named in quotes after its kind word, or without quotes when it is the well-known
+movement ("phong trào toàn dân bảo vệ ANTQ", abbreviation expanded). When one name holds another
+("Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới"), the shorter one is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas.event import Campaign
+from services.extractor.rules.document import Document
+
+_KIND = (
+    r"phong trào(?: thi đua)?|cuộc vận động|chiến dịch|đợt cao điểm|đợt ra quân|mô hình phong trào|cao điểm"
+)
+_QUOTED = re.compile(rf"(?i:{_KIND})\s*[“\"]\s*(?P<name>[^”\"\n]{{3,120}}?)\s*[”\"]")
+# Well-known movements named without quotes.
+_KNOWN = re.compile(
+    r"(?i:phong trào)\s+(?P<name>(?i:toàn dân bảo vệ an ninh tổ quốc|toàn dân bảo vệ ANTQ|"
+    r"toàn dân đoàn kết xây dựng đời sống văn hóa|toàn dân tham gia phòng cháy,? chữa cháy|"
+    r"toàn dân phòng,? chống tội phạm|dân vận khéo|toàn dân tham gia phòng,? chống tội phạm))"
+)
+# A named drive without quotes: "Đợt cao điểm tấn công, trấn áp tội phạm … " up to the clause end.
+_DRIVE = re.compile(
+    r"(?<!\w)(?P<name>(?:Đợt|đợt)\s+cao điểm\s+[^.;:()\n“”\"]{5,100}?)(?=\s*(?:[.;:()\n“”\"]|,\s|của|do|trên|tại|năm\s+\d|từ|đến))"
+)
+_ABBREV = {"ANTQ": "an ninh Tổ quốc", "ANTT": "an ninh trật tự", "PCCC": "phòng cháy, chữa cháy"}
+
+
+def _expand(name: str) -> str:
+    for short, long in _ABBREV.items():
+        name = re.sub(rf"\b{short}\b", long, name)
+    return name
+
+
+def _sentence_case(name: str) -> str:
+    return name[0].upper() + name[1:] if name else name
+
+
+def extract_campaigns(doc: Document) -> list[Campaign]:
+    """Campaigns named in the text, each once, with the evidence of its first mention."""
+    found: list[tuple[str, int, int]] = []
+    for pattern in (_QUOTED, _KNOWN, _DRIVE):
+        for m in pattern.finditer(doc.text):
+            name = _sentence_case(_expand(m["name"].strip(" ,-–")))
+            if len(name.split()) >= 2:
+                found.append((name, m.start("name"), m.end("name")))
+    found.sort(key=lambda x: (len(x[0]), x[1]))
+    kept: list[tuple[str, int, int]] = []
+    for name, start, end in found:
+        low = name.casefold()
+        if any(k[0].casefold() in low for k in kept):
+            continue
+        kept.append((name, start, end))
+    kept.sort(key=lambda x: x[1])
+    return [Campaign(name=n, evidence=doc.evidence(s, e)) for n, s, e in kept]

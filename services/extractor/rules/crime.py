@@ -1,0 +1,220 @@
+"""Crime facts: suspects (name, birth year, residence, charges), casualties, seizures, vehicles.
+
+Suspects are names introduced as such ("đối tượng", "bị can", "truy nã") or followed by a birth
+year ("Lê Văn A (SN 1990, trú tại …)") in a sentence about an arrest, prosecution, sanction or
+wanted notice — a driver named with a birth year in an accident report is not a suspect.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas.event import Casualties, Seizure, Suspect, Vehicle
+from services.extractor.rules.document import Document
+from services.extractor.rules.names import INITIALS, find_names
+from services.extractor.rules.numbers import NUMBER, parse_number, word_number
+
+_SUSPECT_BEFORE = re.compile(
+    r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can|hung thủ|tên|thủ phạm|truy nã|đình nã|bắt giữ|"
+    r"bắt quả tang|bắt khẩn cấp|khởi tố|tạm giữ|xử phạt|gồm|là)\s*(?::\s*)?$",
+    re.IGNORECASE,
+)
+_BIRTH = re.compile(
+    r"^\s*[(,]\s*(?:SN|sinh năm|sinh ngày\s+\d{1,2}/\d{1,2}/)\s*:?\s*(?P<y>(?:19|20)\d{2})", re.IGNORECASE
+)
+_AGE = re.compile(r"^\s*[(,]\s*(?P<age>\d{1,2})\s*tuổi", re.IGNORECASE)
+_RESIDENCE = re.compile(
+    r"(?:trú tại|trú ở|trú|ngụ tại|ngụ ở|ngụ|HKTT|thường trú tại|thường trú|quê ở|quê quán|nơi cư trú)\s*:?\s*"
+    r"(?P<place>[^();\n]{3,120}?)(?=\s*[);\n]|\.\s|\s+(?:bị|đã|về|để|và đối tượng)\s)",
+    re.IGNORECASE,
+)
+_CRIME_CONTEXT = re.compile(
+    r"bắt|tạm giữ|tạm giam|khởi tố|truy tố|truy nã|đình nã|xét xử|bị can|bị cáo|đối tượng|xử phạt|"
+    r"ma túy|ma tuý|trộm|cướp|lừa đảo|chiếm đoạt|đánh bạc|tàng trữ|vận chuyển|mua bán|đầu thú|vi phạm",
+    re.IGNORECASE,
+)
+_CHARGE = re.compile(
+    r"(?<!\w)tội\s*(?:danh\s*)?[“\"]?\s*(?P<charge>[A-ZĐÀ-Ỹa-zđà-ỹ][^”\";:.()\n]{3,100}?)\s*(?=[”\";:.()\n]|,\s|\s+(?:theo|quy định|xảy ra|đối với|xảy|tại)\s)"
+)
+
+_CASUALTY_NUM = rf"(?:{NUMBER}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+_DEAD = re.compile(
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+\w+)?\s+(?:đã\s+)?(?:chết|tử vong|thiệt mạng|tử nạn|"
+    rf"thương vong)|(?:làm|khiến)\s+(?:chết|tử vong)\s+(?P<n2>{_CASUALTY_NUM})\s+người)"
+)
+_INJURED = re.compile(
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+khác)?\s+(?:bị\s+)?(?:thương|trọng thương|"
+    rf"bị thương nặng|bị thương nhẹ)|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người)"
+)
+
+_SEIZURE_TRIGGER = re.compile(
+    r"thu giữ|tạm giữ|tịch thu|thu được|thu|phát hiện|tang vật|vật chứng|cất giấu|giấu|mang theo|"
+    r"trong người có|số ma túy|bắt quả tang|vận chuyển|tàng trữ|mua bán",
+    re.IGNORECASE,
+)
+_SEIZURE_UNITS = (
+    r"kg|kilôgam|kilogam|ki-lô-gam|gam|gram|gr|g|tấn|lít|ml|viên|bánh|gói|túi|tép|liều|cây|khẩu|"
+    r"chiếc|cái|con|bao|thùng|hộp|bình|can|xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|quả|kíp|bộ|cuộn"
+)
+_SEIZURE_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<q>{NUMBER})\s*(?P<unit>{_SEIZURE_UNITS})(?!\w)(?P<item>[^,;.()\n]{{0,60}}?)"
+    r"(?=\s*(?:[,;.()\n]|và\s|cùng\s|trị giá|có\s|để\s|của\s|$))"
+)
+_ITEM_TRIM = re.compile(r"^\s*(?:chất\s+)?|\s+(?:các loại|các|loại|nghi là|nghi|là)\s*$", re.IGNORECASE)
+_SEIZABLE_ITEM = re.compile(
+    r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|thuốc lắc|hồng phiến|"
+    r"súng|đạn|dao|kiếm|pháo|thuốc nổ|kíp nổ|xe|điện thoại|tiền|vàng|gỗ|động vật|thuốc lá|rượu|"
+    r"hàng|MDMA|ma túy đá|tổng hợp|cocaine|ngà|sừng|chó|xăng|dầu|mìn|lựu đạn",
+    re.IGNORECASE,
+)
+_DRUG_WORDS = re.compile(
+    r"heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|ma túy đá|ma túy|ma tuý|thuốc lắc|MDMA", re.I
+)
+
+_PLATE = r"\d{2}[A-Z]{1,2}\d?\s?-\s?\d{3}\.?\d{2}|\d{2}[A-Z]{1,2}\d?\s?-\s?\d{4}"
+_VEHICLE_RE = re.compile(
+    rf"(?P<desc>(?:xe|ô tô|mô tô|tàu|ca nô)(?:\s+[a-zà-ỹđ0-9-]+){{0,4}}?)\s*(?:\(?\s*(?:mang\s+)?(?:BKS|BKS:|biển số|biển kiểm soát)"
+    rf"\s*:?\s*(?P<plate>{_PLATE}))",
+    re.IGNORECASE,
+)
+
+
+def _number(s: str) -> int | None:
+    value = word_number(s)
+    if value is None:
+        value = parse_number(s)
+    return int(value) if value is not None else None
+
+
+def _is_crime_sentence(doc: Document, offset: int) -> bool:
+    return bool(_CRIME_CONTEXT.search(doc.sentence_at(offset).text))
+
+
+def extract_suspects(doc: Document) -> list[Suspect]:
+    """People arrested, prosecuted, sanctioned or wanted, each once, with birth year and residence."""
+    found: dict[str, Suspect] = {}
+    text = doc.text
+    candidates = list(find_names(text))
+    for m in INITIALS.finditer(text):
+        candidates.append((m.start(), m.end(), m.group()))
+    for start, end, name in sorted(candidates):
+        before = text[max(0, start - 40) : start]
+        after = text[end : end + 160]
+        birth = _BIRTH.match(after)
+        cue = _SUSPECT_BEFORE.search(before)
+        if not (cue or birth) or not _is_crime_sentence(doc, start):
+            continue
+        if not cue and re.search(
+            r"(?:tài xế|lái xe|nạn nhân|anh|chị|ông|bà|cháu|em)\s*$", before, re.IGNORECASE
+        ):
+            continue  # a named victim or driver, not someone arrested
+        if name.startswith("Ông ") or (len(name) < 4 and not INITIALS.fullmatch(name)):
+            continue
+        residence = _RESIDENCE.search(after[:160])
+        sentence = doc.sentence_at(start)
+        charges = [m["charge"].strip() for m in _CHARGE.finditer(sentence.text)]
+        existing = found.get(name)
+        if existing is None:
+            found[name] = Suspect(
+                name=name,
+                birth_year=int(birth["y"]) if birth else None,
+                residence=residence["place"].strip(" ,") if residence else None,
+                charges=charges,
+                evidence=doc.evidence(start, end),
+            )
+        else:
+            if existing.birth_year is None and birth:
+                existing.birth_year = int(birth["y"])
+            if existing.residence is None and residence:
+                existing.residence = residence["place"].strip(" ,")
+            existing.charges += [c for c in charges if c not in existing.charges]
+    suspects = list(found.values())
+    # One charge told for the whole case ("về tội Mua bán trái phép chất ma túy") applies to all.
+    all_charges = list(dict.fromkeys(m["charge"].strip() for m in _CHARGE.finditer(text)))
+    if len(all_charges) == 1:
+        for s in suspects:
+            if not s.charges:
+                s.charges = list(all_charges)
+    return suspects
+
+
+def extract_casualties(doc: Document) -> Casualties | None:
+    """Dead and injured counts (the largest stated, as reports repeat them), or None when none."""
+    best: dict[str, tuple[int, int, int]] = {}
+    for key, pattern in (("dead", _DEAD), ("injured", _INJURED)):
+        for m in pattern.finditer(doc.text):
+            group = "n" if m["n"] else "n2"
+            value = _number(m[group])
+            if value is not None and (key not in best or value > best[key][0]):
+                best[key] = (value, m.start(), m.end())
+    if not best:
+        return None
+    spans = [v for v in best.values()]
+    start = min(s for _, s, _ in spans)
+    end = max(e for _, _, e in spans)
+    return Casualties(
+        dead=best["dead"][0] if "dead" in best else None,
+        injured=best["injured"][0] if "injured" in best else None,
+        evidence=doc.evidence(start, end),
+    )
+
+
+def casualty_spans(doc: Document) -> list[tuple[int, int]]:
+    """Every span stating a casualty count (so figures do not count them again)."""
+    return [(m.start(), m.end()) for p in (_DEAD, _INJURED) for m in p.finditer(doc.text)]
+
+
+def extract_seizures(doc: Document) -> list[Seizure]:
+    """Items seized with quantity and unit ("10 bánh heroin" → heroin, 10, bánh)."""
+    out: list[Seizure] = []
+    seen: set[tuple[str, float, str]] = set()
+    for sentence in doc.sentences:
+        if not _SEIZURE_TRIGGER.search(sentence.text):
+            continue
+        for m in _SEIZURE_RE.finditer(sentence.text):
+            quantity = parse_number(m["q"])
+            if quantity is None:
+                continue
+            unit = m["unit"]
+            item = _ITEM_TRIM.sub("", m["item"]).strip(" :")
+            phrase = f"{unit} {item}"
+            if not _SEIZABLE_ITEM.search(phrase):
+                continue
+            drug = _DRUG_WORDS.search(item)
+            if drug and drug.start() < 15:
+                item = item[drug.start() :]
+            if not item:
+                item = unit
+            key = (item.casefold(), quantity, unit)
+            if key in seen:
+                continue
+            seen.add(key)
+            start = sentence.start + m.start()
+            out.append(
+                Seizure(
+                    item=item,
+                    quantity=quantity,
+                    unit=unit,
+                    evidence=doc.evidence(start, sentence.start + m.end()),
+                )
+            )
+    return out
+
+
+def seizure_spans(doc: Document) -> list[tuple[int, int]]:
+    return [(s.evidence.start, s.evidence.end) for s in extract_seizures(doc) if s.evidence]
+
+
+def extract_vehicles(doc: Document) -> list[Vehicle]:
+    """Vehicles named with a number plate ("xe ô tô BKS 51F-370.00")."""
+    out: list[Vehicle] = []
+    seen: set[str] = set()
+    for m in _VEHICLE_RE.finditer(doc.text):
+        plate = re.sub(r"\s", "", m["plate"])
+        if plate in seen:
+            continue
+        seen.add(plate)
+        out.append(
+            Vehicle(description=m["desc"].strip(), plate=plate, evidence=doc.evidence(m.start(), m.end()))
+        )
+    return out

@@ -1,0 +1,81 @@
+"""The day the main event happened: the first day-level date the text tells it on.
+
+"Ngày 31/01/2018", "Sáng 25/5", "tối 12/3", "ngày 25 tháng 5 năm 2024", "Hôm 14 tháng 6". A date
+without a year takes the publication year, or the year before when its month comes after the
+publication month (an article of early January telling of "ngày 28/12"). Dates of documents
+("Quyết định số 12 ngày 3/4/2020"), birth dates, and periods ("từ ngày 1/3 đến 31/3") are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from schemas.event import Evidence
+from services.extractor.rules.document import Document
+
+_PART_OF_DAY = r"(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng|khuya|sáng sớm|chiều tối|đêm khuya)"
+_DMY = re.compile(
+    rf"(?i:(?P<lead>{_PART_OF_DAY})\s+(?:(?:hôm\s+)?(?:nay|qua)\s*\(?|ngày\s+)?)?"
+    r"(?<![\w/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:(?P=sep)\s*(?P<y>(?:19|20)\d{2}))?(?![\w/]|[.-]\d)"
+)
+_WORDY = re.compile(
+    rf"(?i:(?P<lead>{_PART_OF_DAY})\s+(?:ngày\s+)?)?(?<!\w)(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})"
+    r"(?:\s*(?:năm|,)\s*(?P<y>(?:19|20)\d{2}))?(?!\w)",
+)
+# Words just before a date that make it not the event's day.
+_SKIP_BEFORE = re.compile(
+    r"(?:sinh|số\s+[\w/.-]+|ký|ban hành|từ|kể từ|đến|tới|trước|hạn|hết hạn|cấp|hiệu lực|\d+/[A-ZĐ][\w/-]*)"
+    r"\s+(?:ngày\s+)?$",
+    re.IGNORECASE,
+)
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}")
+
+
+def _resolve(day: int, month: int, year: int | None, doc: Document) -> date | None:
+    if year is None:
+        if doc.published is None:
+            return None
+        year = doc.published.year
+        if month > doc.published.month:
+            year -= 1  # told in January of a day in December: last year
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def date_mentions(doc: Document) -> list[tuple[date, int, int, bool]]:
+    """Event-day candidates ``(date, start, end, has_lead_word)`` in text order."""
+    out = []
+    for pattern in (_DMY, _WORDY):
+        for m in pattern.finditer(doc.text):
+            if pattern is _DMY and m["sep"] != "/" and not m["lead"]:
+                continue  # "12-3" or "12.3" alone is too often something else
+            start = m.start()
+            before = doc.text[max(0, start - 40) : start]
+            if _SKIP_BEFORE.search(before) or _RANGE_AFTER.match(doc.text, m.end()):
+                continue
+            if m["y"] is None and doc.text[m.end() : m.end() + 1] == "/":
+                continue
+            day, month = int(m["d"]), int(m["m"])
+            if not (1 <= day <= 31 and 1 <= month <= 12):
+                continue
+            when = _resolve(day, month, int(m["y"]) if m["y"] else None, doc)
+            if when is not None:
+                out.append((when, start, m.end(), bool(m["lead"])))
+    out.sort(key=lambda x: x[1])
+    return out
+
+
+def occurred_on(doc: Document) -> tuple[date, Evidence] | None:
+    """The day the main event happened with its evidence, or None when the text gives no day.
+
+    The first date introduced by "ngày", "sáng", "tối" … wins; a bare "25/5" only when there is none.
+    """
+    mentions = date_mentions(doc)
+    if not mentions:
+        return None
+    led = [x for x in mentions if x[3]]
+    when, start, end, _ = (led or mentions)[0]
+    return when, doc.evidence(start, end)

@@ -1,0 +1,79 @@
+"""Event types an article is about, by cue phrases weighed by where they appear.
+
+A cue in the title or the first lines counts three times a cue in the body; a type is kept when
+its score reaches the threshold, so a passing mention ("tuyên truyền" in a meeting report) does
+not make a type. Several types are returned when several are subjects (a drug bust is
+``drug_case`` and ``arrest``); ``other`` when none is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from services.extractor.rules.document import Document
+
+_CUES: dict[str, str] = {
+    "meeting": r"hội nghị|tổng kết|sơ kết|lễ ký kết|ký kết (?:quy chế|chương trình|kế hoạch)|buổi làm việc|"
+    r"làm việc với|cuộc họp|họp báo|tọa đàm|toạ đàm|hội thảo|đại hội|lễ kỷ niệm|lễ phát động|lễ ra quân|"
+    r"lễ trao|lễ công bố|lễ khởi công|diễn đàn|giao ban|hội thi",
+    "commendation": r"(?:trao|tặng|nhận)\s+(?:tặng\s+)?(?:\d+\s+)?(?:Bằng khen|Giấy khen|Cờ thi đua|Huân chương|"
+    r"Kỷ niệm chương|Huy chương|danh hiệu)|khen thưởng|biểu dương|tặng thưởng|thư khen|vinh danh",
+    "campaign": r"phát động|ra quân|đợt cao điểm|cao điểm tấn công|chiến dịch|tháng cao điểm|"
+    r"tuyên truyền (?:về|cho|đến|tới|phòng|pháp luật|lưu động)|tổ chức tuyên truyền|ký kết giao ước thi đua",
+    "arrest": r"bắt quả tang|bắt giữ|bắt khẩn cấp|tạm giữ|bắt được|truy bắt|bắt \d+ đối tượng|"
+    r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|bắt tạm giam|di lý",
+    "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|bị can|bị cáo|tuyên phạt|tuyên án|phiên tòa|án tù|"
+    r"đề nghị truy tố|kết luận điều tra",
+    "drug_case": r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|thuốc lắc|cần sa|thuốc phiện|"
+    r"ma túy đá|MDMA",
+    "traffic_accident": r"tai nạn giao thông|vụ tai nạn|va chạm|tông vào|tông trúng|đâm vào|đâm trúng|"
+    r"lật xe|xe bị lật|lao xuống|TNGT",
+    "fire": r"vụ cháy|đám cháy|hỏa hoạn|hoả hoạn|bốc cháy|xảy ra cháy|cháy lớn|cháy nhà|phát hỏa|"
+    r"vụ nổ|phát nổ|cháy rụi|thiêu rụi|cháy (?:xưởng|kho|quán|chung cư|rừng|tiệm)",
+    "rescue": r"cứu nạn|cứu hộ|giải cứu|cứu sống|cứu được|tìm kiếm (?:nạn nhân|người|thi thể)|"
+    r"đưa (?:\d+|các|những) (?:người|nạn nhân|cháu)[^.]{0,40}ra ngoài|sơ tán|mất tích|đuối nước",
+    "fraud_warning": r"lừa đảo|chiếm đoạt|giả danh|mạo danh|thủ đoạn|cảnh giác|sập bẫy|lừa",
+    "wanted_notice": r"truy nã|đình nã|tìm người thân|tìm nhân chứng|thông báo tìm|truy tìm|"
+    r"tìm chủ sở hữu|tìm bị hại",
+    "sanction": r"xử phạt vi phạm hành chính|xử phạt hành chính|quyết định xử phạt|xử phạt|phạt tiền|"
+    r"tước (?:quyền sử dụng )?giấy phép|lập biên bản vi phạm",
+}
+_PATTERNS = {t: re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for t, p in _CUES.items()}
+# A warning (not only a fraud story) makes fraud_warning.
+_WARNING = re.compile(
+    r"cảnh báo|khuyến cáo|cảnh giác|đề nghị người dân|nâng cao cảnh giác|thủ đoạn", re.IGNORECASE
+)
+_HEAD_WEIGHT = 3.0
+_THRESHOLD = {"fraud_warning": 3.0, "campaign": 3.0, "meeting": 2.0, "sanction": 2.0, "rescue": 2.0}
+_DEFAULT_THRESHOLD = 2.0
+
+
+def type_scores(doc: Document) -> dict[str, float]:
+    """Cue score per event type: title and lead cues count ×3, body cues ×1."""
+    lines = doc.lines
+    head_end = lines[1].end if len(lines) > 1 else (lines[0].end if lines else 0)
+    head = doc.title + "\n" if doc.title else ""
+    scores: dict[str, float] = {}
+    for event_type, pattern in _PATTERNS.items():
+        score = _HEAD_WEIGHT * len(pattern.findall(head))
+        for m in pattern.finditer(doc.text):
+            score += _HEAD_WEIGHT if m.start() < head_end else 1.0
+        if score:
+            scores[event_type] = score
+    if "fraud_warning" in scores and not _WARNING.search(doc.text):
+        scores["fraud_warning"] /= 2
+    return scores
+
+
+def classify(doc: Document) -> list[tuple[str, float]]:
+    """Event types with confidence, most confident first; never empty (``other``)."""
+    scores = type_scores(doc)
+    kept = [
+        (t, min(0.95, 0.5 + 0.05 * s))
+        for t, s in scores.items()
+        if s >= _THRESHOLD.get(t, _DEFAULT_THRESHOLD)
+    ]
+    if not kept:
+        return [("other", 0.3)]
+    kept.sort(key=lambda x: (-x[1], list(_CUES).index(x[0])))
+    return kept

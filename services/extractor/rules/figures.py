@@ -1,0 +1,214 @@
+"""Reported statistics: a number written with digits and the counted phrase after it.
+
+Follows the guideline: "55.875 lượt người tham gia" → (55875, "lượt người tham gia"), "hơn 29.000"
+→ 29000, "1.101/1.251 khu dân cư" → 1101, "96% thôn" → (96, "%"), money in đồng. Not figures:
+descriptors ("nhà 2 tầng"), names holding a number ("Ban Chỉ đạo 138", quoted names), dates,
+times, years, ages, durations, distances, document numbers, phones, plates, addresses, view
+counters, numbers as words, and counts recorded elsewhere (``exclude`` spans).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from schemas.event import Figure
+from services.extractor.rules.document import Document
+from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number
+
+_FIGURE_RE = re.compile(
+    rf"(?<![\w.,/:-])(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?(?![\w/]|[.,]\d)"
+)
+_WORD = r"[^\W\d_][\w-]*"
+# The counted phrase: up to six words; a comma list of short nouns stays ("xã, phường, thị trấn").
+_UNIT_RE = re.compile(rf"\s+(?P<unit>{_WORD}(?:,?\s+{_WORD}){{0,5}})")
+_UNIT_STOP = frozenset(
+    [
+        "với",
+        "và",
+        "của",
+        "được",
+        "đã",
+        "đang",
+        "sẽ",
+        "là",
+        "có",
+        "cho",
+        "tại",
+        "trong",
+        "trên",
+        "từ",
+        "đến",
+        "để",
+        "theo",
+        "về",
+        "vào",
+        "nhưng",
+        "thì",
+        "mà",
+        "do",
+        "bởi",
+        "như",
+        "so",
+        "gồm",
+        "thuộc",
+        "nhằm",
+        "qua",
+        "hơn",
+        "khoảng",
+        "trị",
+        "giá",
+        "ở",
+        "này",
+        "đó",
+        "mỗi/",
+        "nên",
+        "phục",
+    ]
+)
+# Heads that make the number a time, age, duration, distance, size, descriptor or ordinal.
+_BAD_HEADS = frozenset(
+    [
+        "năm",
+        "tháng",
+        "ngày",
+        "giờ",
+        "phút",
+        "giây",
+        "tuần",
+        "tuổi",
+        "đêm",
+        "buổi_sáng",
+        "h",
+        "km",
+        "m",
+        "mét",
+        "cm",
+        "mm",
+        "ha",
+        "tầng",
+        "chỗ",
+        "số",
+        "lần_thứ",
+        "thứ",
+        "hạng",
+        "độ",
+        "kw",
+        "kv",
+        "cc",
+        "phân_khối",
+        "quý",
+        "kỳ",
+        "khóa",
+        "khoá",
+        "nhiệm_kỳ",
+        "lớp",
+        "giai_đoạn",
+        "tiết",
+        "hiệp",
+        "vòng",
+    ]
+)
+_BEFORE_BLOCK = re.compile(
+    r"(?:số|số nhà|nhà|Chỉ đạo|Ban|Đề án|Chỉ thị|Quyết định|Nghị định|Nghị quyết|Thông tư|Kế hoạch|"
+    r"Công văn|Điều|điều|khoản|điểm|Chương|chương|mục|Tổ|tổ|khu phố|khu|thôn|xóm|ấp|bản|đội|Đội|"
+    r"Quốc lộ|quốc lộ|QL|tỉnh lộ|Tỉnh lộ|ĐT|đường|Đường|km|Km|lô|Lô|phòng|Phòng|tầng|phường|quận|"
+    r"năm|tháng|ngày|lúc|khoảng|hồi|từ|đến|SN|sinh|BKS|biển số|hotline|đường dây nóng|điện thoại|"
+    r"gọi|số điện thoại|lần thứ|khóa|khoá|kỳ|Kỳ|Khóa|Đại hội|lớp|Lớp|hạng|thứ|top|Top|tuổi|"
+    r"xe|nhà|tàu|Trường|trường|Sư đoàn|Trung đoàn|Tiểu đoàn|Đại đội|Quân khu|Bệnh viện|Kênh|kênh|"
+    r"Lữ đoàn|Cụm|cụm|Khu|tập|Tập|trang|Trang|giai đoạn|nhiệm kỳ|Nhiệm kỳ|cấp|Cấp)\s*$"
+)
+_ABOUT_BEFORE = re.compile(r"(?:hơn|trên|gần|khoảng|tới|đến|lên tới|lên đến|tổng số|tổng cộng|gần như)\s*$")
+
+
+def _in_quotes(text: str, pos: int) -> bool:
+    """True inside a “quoted” name or slogan ("Khu dân cư 3 không")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _unit(text: str, end: int) -> tuple[str, int] | None:
+    """The counted phrase after a number (as written) and where it ends, or None."""
+    m = _UNIT_RE.match(text, end)
+    if not m:
+        return None
+    words: list[str] = []
+    pieces = re.finditer(rf"({_WORD})(,?)", m["unit"])
+    stop_at = m.start("unit")
+    for i, piece in enumerate(pieces):
+        word, comma = piece.group(1), piece.group(2)
+        if word.lower() in _UNIT_STOP or (i > 0 and word[:1].isupper() and not words[-1][:1].isupper()):
+            break
+        words.append(word + comma)
+        stop_at = m.start("unit") + piece.end()
+        if comma and (i >= 2 or len(word) > 12):
+            break
+    while words and words[-1].endswith(","):
+        if len(words) == 1:
+            words[-1] = words[-1][:-1]
+            break
+        words.pop()
+    if not words:
+        return None
+    unit = " ".join(words).rstrip(",")
+    return unit, stop_at
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
+    """Statistics in the text, once per (value, unit), skipping spans in ``exclude``."""
+    text = doc.text
+    excluded = list(exclude)
+    out: list[Figure] = []
+    seen: set[tuple[float, str]] = set()
+    money_spans: list[tuple[int, int]] = []
+
+    def add(value: float, unit: str, start: int, end: int) -> None:
+        key = (value, unit.casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append(Figure(value=value, unit=unit, evidence=doc.evidence(start, end)))
+
+    for m in MONEY_RE.finditer(text):
+        money_spans.append((m.start(), m.end()))
+        if _overlaps(m.start(), m.end(), excluded):
+            continue
+        value = parse_money(m["num"], m["scale"], m["num2"], m["scale2"])
+        if value:
+            add(value, "đồng", m.start(), m.end())
+
+    for m in _FIGURE_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if _overlaps(start, end, excluded) or _overlaps(start, end, money_spans):
+            continue
+        raw = m["num"]
+        value = parse_number(raw)
+        if value is None:
+            continue
+        before = text[max(0, start - 30) : start]
+        if _BEFORE_BLOCK.search(before) and not _ABOUT_BEFORE.search(before):
+            continue
+        if before.rstrip().endswith(("“", "(", "#", "№")) or _in_quotes(text, start):
+            continue
+        if m["den"] and value <= 31 and (parse_number(m["den"]) or 99) <= 12 and "." not in raw:
+            continue  # a date "14/6"
+        if re.fullmatch(r"(?:19|20)\d{2}", raw) or (raw.startswith("0") and len(raw) >= 8):
+            continue  # a year or a phone number
+        if m["pct"]:
+            add(value, "%", start, end)
+            continue
+        found = _unit(text, end)
+        if not found:
+            continue
+        unit, unit_end = found
+        head = unit.split()[0].rstrip(",").lower()
+        if head in _BAD_HEADS or "_".join(unit.lower().split()[:2]) in _BAD_HEADS:
+            continue
+        if head[:1].isupper() is False and unit[:1].isupper() and len(unit.split()) == 1:
+            continue
+        add(value, unit, start, unit_end)
+    return out

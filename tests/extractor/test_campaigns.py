@@ -1,0 +1,36 @@
+from services.extractor.rules.campaigns import extract_campaigns
+from services.extractor.rules.document import Document
+
+
+def _names(text: str) -> list[str]:
+    return [c.name for c in extract_campaigns(Document(text))]
+
+
+def test_quoted_movement():
+    text = "Công an xã đẩy mạnh phong trào “Toàn dân bảo vệ an ninh Tổ quốc” gắn với cuộc vận động “Dân vận khéo”."
+    assert _names(text) == ["Toàn dân bảo vệ an ninh Tổ quốc", "Dân vận khéo"]
+
+
+def test_unquoted_known_movement_with_abbreviation():
+    assert _names("Hội nghị tổng kết phong trào toàn dân bảo vệ ANTQ năm 2023.") == [
+        "Toàn dân bảo vệ an ninh Tổ quốc"
+    ]
+
+
+def test_longer_name_holding_a_known_one_is_merged():
+    text = (
+        "phong trào “Toàn dân bảo vệ an ninh Tổ quốc” được duy trì; phong trào “Toàn dân bảo vệ an ninh Tổ "
+        "quốc trong tình hình mới” được phát động."
+    )
+    assert _names(text) == ["Toàn dân bảo vệ an ninh Tổ quốc"]
+
+
+def test_named_peak_drive():
+    names = _names(
+        "Công an tỉnh triển khai Đợt cao điểm tấn công trấn áp tội phạm dịp Tết Nguyên đán, đạt kết quả tốt."
+    )
+    assert names == ["Đợt cao điểm tấn công trấn áp tội phạm dịp Tết Nguyên đán"]
+
+
+def test_no_campaign():
+    assert _names("Công an huyện bắt giữ 2 đối tượng trộm cắp tài sản.") == []

@@ -1,0 +1,67 @@
+from services.extractor.rules.crime import (
+    extract_casualties,
+    extract_seizures,
+    extract_suspects,
+    extract_vehicles,
+)
+from services.extractor.rules.document import Document
+
+_BUST = (
+    "Khoảng 21 giờ ngày 6/9, tổ công tác Công an huyện Tuần Giáo bắt quả tang đối tượng Lầu A Dình "
+    "(SN 1993, trú tại bản Hua Ca, xã Mường Mùn) đang vận chuyển 3 bánh heroin, 2.400 viên ma túy tổng hợp "
+    "và 12,5 gam ma túy đá. Cùng bị bắt có đối tượng Quàng Văn Thịnh, sinh năm 1998. Công an huyện đã khởi tố "
+    "vụ án, khởi tố bị can về tội “Mua bán trái phép chất ma túy”."
+)
+
+
+def test_suspects_with_birth_year_residence_and_charge():
+    got = {s.name: s for s in extract_suspects(Document(_BUST))}
+    assert set(got) == {"Lầu A Dình", "Quàng Văn Thịnh"}
+    assert got["Lầu A Dình"].birth_year == 1993
+    assert got["Lầu A Dình"].residence == "bản Hua Ca, xã Mường Mùn"
+    assert got["Quàng Văn Thịnh"].birth_year == 1998
+    assert got["Lầu A Dình"].charges == ["Mua bán trái phép chất ma túy"]
+
+
+def test_accident_driver_and_officials_are_not_suspects():
+    text = (
+        "Xe khách do tài xế Đỗ Văn Hưng (SN 1980, trú tại Nam Định) điều khiển va chạm với xe tải. "
+        "Đại tá Phạm Minh Đức, Giám đốc Công an tỉnh, có mặt chỉ đạo."
+    )
+    assert extract_suspects(Document(text)) == []
+
+
+def test_seizures():
+    got = [(z.item, z.quantity, z.unit) for z in extract_seizures(Document(_BUST))]
+    assert got == [("heroin", 3, "bánh"), ("ma túy tổng hợp", 2400, "viên"), ("ma túy đá", 12.5, "gam")]
+
+
+def test_weapons_seized():
+    text = "Khám xét nơi ở, lực lượng chức năng thu giữ 2 khẩu súng tự chế, 15 viên đạn và 01 xe mô tô."
+    got = [(z.quantity, z.unit) for z in extract_seizures(Document(text))]
+    assert got == [(2, "khẩu"), (15, "viên"), (1, "xe mô tô")]
+
+
+def test_statistics_are_not_seizures():
+    text = "Phong trào thu được 527 tin có giá trị và 60 mô hình tự quản."
+    assert extract_seizures(Document(text)) == []
+
+
+def test_casualties_digits_and_words():
+    doc = Document(
+        "Vụ tai nạn khiến hai người tử vong tại chỗ, 3 người khác bị thương. Hai người chết là anh em."
+    )
+    c = extract_casualties(doc)
+    assert (c.dead, c.injured) == (2, 3)
+    assert extract_casualties(Document("Vụ cháy không gây thiệt hại về người.")) is None
+
+
+def test_casualties_verb_first():
+    c = extract_casualties(Document("Vụ nổ làm chết 4 người và làm bị thương 7 người."))
+    assert (c.dead, c.injured) == (4, 7)
+
+
+def test_vehicles_with_plates():
+    text = "Xe tải BKS 29H-456.78 tông vào xe mô tô biển số 36B1-234.56 đi cùng chiều."
+    got = [(v.description, v.plate) for v in extract_vehicles(Document(text))]
+    assert got == [("Xe tải", "29H-456.78"), ("xe mô tô", "36B1-234.56")]

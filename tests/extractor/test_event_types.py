@@ -1,0 +1,63 @@
+from services.extractor.rules.document import Document
+from services.extractor.rules.event_types import classify
+
+
+def _types(text: str) -> set[str]:
+    return {t for t, _ in classify(Document(text))}
+
+
+def test_meeting_with_commendation():
+    text = (
+        "Công an huyện tổ chức Hội nghị tổng kết công tác năm 2023\n"
+        "Sáng 5/1, Công an huyện tổ chức hội nghị tổng kết công tác Công an năm 2023. Tại hội nghị, "
+        "Chủ tịch UBND huyện trao Bằng khen cho 3 tập thể và 5 cá nhân; Công an huyện khen thưởng 10 cá nhân."
+    )
+    assert _types(text) == {"meeting", "commendation"}
+
+
+def test_drug_arrest_and_prosecution():
+    text = (
+        "Bắt quả tang đối tượng tàng trữ ma túy\n"
+        "Tối 3/5, Công an xã bắt quả tang Lò Văn Sinh (SN 1995) đang tàng trữ 2 gói heroin. Công an huyện đã "
+        "khởi tố vụ án, khởi tố bị can và ra lệnh tạm giam đối tượng."
+    )
+    assert _types(text) == {"arrest", "drug_case", "prosecution"}
+
+
+def test_traffic_accident():
+    text = "Tai nạn giao thông làm 2 người tử vong\nChiều 12/4, xe tải va chạm với xe máy trên quốc lộ 6."
+    assert _types(text) == {"traffic_accident"}
+
+
+def test_fraud_warning():
+    text = (
+        "Cảnh báo thủ đoạn giả danh công an gọi điện lừa đảo\n"
+        "Gần đây, các đối tượng giả danh cán bộ công an gọi điện yêu cầu chuyển tiền. Công an tỉnh khuyến cáo "
+        "người dân cảnh giác, không chuyển tiền cho người lạ để tránh bị chiếm đoạt tài sản."
+    )
+    assert "fraud_warning" in _types(text)
+
+
+def test_fire_and_rescue():
+    text = (
+        "Cứu 3 người mắc kẹt trong vụ cháy nhà\n"
+        "Rạng sáng 2/3, vụ cháy xảy ra tại nhà dân. Lực lượng cứu nạn, cứu hộ đã giải cứu 3 người ra ngoài an toàn."
+    )
+    assert {"fire", "rescue"} <= _types(text)
+
+
+def test_wanted_notice():
+    text = "Truy nã đối tượng giết người\nCông an tỉnh ra quyết định truy nã đối tượng Hà Văn Tâm, sinh năm 1988."
+    assert "wanted_notice" in _types(text)
+
+
+def test_nothing_is_other():
+    assert classify(Document("Thời tiết hôm nay đẹp.")) == [("other", 0.3)]
+
+
+def test_passing_mention_is_not_a_type():
+    text = (
+        "Hội nghị sơ kết công tác 6 tháng\nHội nghị sơ kết được tổ chức tại hội trường; các đại biểu thảo luận "
+        "kết quả. Trong kỳ, lực lượng chức năng phát hiện một vụ lừa đảo."
+    )
+    assert _types(text) == {"meeting"}

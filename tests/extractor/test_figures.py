@@ -1,0 +1,50 @@
+from services.extractor.rules.document import Document
+from services.extractor.rules.figures import extract_figures
+
+
+def _figs(text: str, exclude=()) -> list[tuple[float, str]]:
+    return [(f.value, f.unit) for f in extract_figures(Document(text), exclude)]
+
+
+def test_statistics_with_units():
+    text = "Năm qua, các đơn vị tổ chức 412 buổi tuyên truyền với 23.540 lượt người tham gia; tiếp nhận 318 tin báo."
+    assert _figs(text) == [(412, "buổi tuyên truyền"), (23540, "lượt người tham gia"), (318, "tin báo")]
+
+
+def test_approximate_fraction_and_percent():
+    text = "Có hơn 12.000 hội viên; 845/910 thôn, tổ dân phố đạt chuẩn; 92% hộ gia đình ký cam kết."
+    assert _figs(text) == [(12000, "hội viên"), (845, "thôn, tổ dân phố đạt chuẩn"), (92, "%")]
+
+
+def test_money_in_dong():
+    text = "Nạn nhân bị chiếm đoạt 2,5 tỷ đồng; tổng thiệt hại khoảng 750 triệu đồng và 300.000 đồng phí."
+    assert _figs(text) == [(2_500_000_000, "đồng"), (750_000_000, "đồng"), (300_000, "đồng")]
+
+
+def test_leading_zero_count():
+    assert _figs("Lực lượng chữa cháy điều động 02 xe chữa cháy và 15 cán bộ, chiến sĩ.") == [
+        (2, "xe chữa cháy"),
+        (15, "cán bộ, chiến sĩ"),
+    ]
+
+
+def test_not_figures():
+    text = (
+        "Ngày 12/4/2024, tại ngôi nhà 3 tầng ở tổ 5, Ban Chỉ đạo 389 tỉnh họp; đối tượng 35 tuổi, "
+        "sinh năm 1989, lái xe 16 chỗ trên Quốc lộ 1A, cách trung tâm 12 km, trong 45 phút. "
+        "Mô hình “Tổ liên gia 5 an toàn”. Gọi 0912345678 hoặc theo Quyết định số 12/QĐ-UBND. Năm 2023 vẫn tốt."
+    )
+    assert _figs(text) == []
+
+
+def test_excluded_spans_are_skipped():
+    text = "Trao Bằng khen cho 12 tập thể; huy động 40 cán bộ."
+    start = text.index("12 tập thể")
+    assert _figs(text, exclude=[(start, start + 10)]) == [(40, "cán bộ")]
+
+
+def test_evidence_and_dedup():
+    doc = Document("Tiếp nhận 20 tin báo. Trong đó đã xử lý 20 tin báo.")
+    figs = extract_figures(doc)
+    assert len(figs) == 1
+    assert doc.text[figs[0].evidence.start : figs[0].evidence.end] == "20 tin báo"

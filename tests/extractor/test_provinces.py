@@ -1,0 +1,49 @@
+from services.extractor.rules.document import Document
+from services.extractor.rules.provinces import current_unit, find_locations, find_province
+
+
+def test_old_province_with_current_unit():
+    doc = Document("Công an tỉnh Yên Bái tổ chức hội nghị sơ kết công tác 6 tháng đầu năm.")
+    p = find_province(doc)
+    assert p is not None and p.name == "Yên Bái" and p.current == "Lào Cai"
+    assert doc.text[p.evidence.start : p.evidence.end] == "Yên Bái"
+
+
+def test_every_old_province_maps_to_a_new_unit():
+    assert current_unit("Bắc Kạn") == "Thái Nguyên"
+    assert current_unit("Bà Rịa - Vũng Tàu") == "Hồ Chí Minh"
+    assert current_unit("TP.HCM") == "Hồ Chí Minh"
+    assert current_unit("Hà Nội") == "Hà Nội"
+
+
+def test_residence_of_suspect_does_not_win():
+    doc = Document(
+        "Công an huyện Phù Cát, Bình Định bắt quả tang đối tượng Lê Văn Hùng (SN 1991, trú tại tỉnh "
+        "Phú Yên) đang vận chuyển ma túy. Công an tỉnh Bình Định đang điều tra."
+    )
+    assert find_province(doc).name == "Bình Định"
+
+
+def test_person_name_holding_a_province_name_is_not_a_province():
+    doc = Document("Ông Nguyễn Thái Bình, Chủ tịch UBND xã, phát biểu tại buổi lễ.")
+    assert find_province(doc) is None
+
+
+def test_commune_named_like_a_province_is_not_a_province():
+    doc = Document("Vụ cháy xảy ra tại xã Bình Dương, huyện Phù Mỹ, tỉnh Bình Định.")
+    assert find_province(doc).name == "Bình Định"
+
+
+def test_all_caps_dateline():
+    doc = Document("ĐỒNG NAI - Sáng 3/4, một vụ tai nạn giao thông xảy ra trên quốc lộ 1.")
+    assert find_province(doc).name == "Đồng Nai"
+
+
+def test_no_province_named():
+    assert find_province(Document("Công an tỉnh tổ chức hội nghị tổng kết.")) is None
+
+
+def test_locations():
+    doc = Document("Vụ việc xảy ra tại thôn Nà Pài, xã Minh Tiến, huyện Đoan Hùng và phường 5, TP. Mỹ Tho.")
+    locs = {(x.kind, x.name) for x in find_locations(doc)}
+    assert {("xã", "Minh Tiến"), ("huyện", "Đoan Hùng"), ("phường", "5"), ("thành phố", "Mỹ Tho")} <= locs
