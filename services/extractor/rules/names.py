@@ -82,8 +82,8 @@ LONE_INITIAL = re.compile(rf"^[{UPPER}]\.?$")
 
 def is_place(name: str, before: str = "") -> bool:
     """True when ``name`` is a place ("Hà Nội") or follows a place word ("đường Lê Lợi")."""
-    folded = name.casefold()
-    if folded in place_names() or any(folded.startswith(p + " ") for p in place_names()):
+    words = name.casefold().split()
+    if any(" ".join(words[:n]) in place_names() for n in range(len(words), 1, -1)):
         return True
     words = before.rstrip().split()
     if not words:
