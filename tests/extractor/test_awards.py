@@ -114,3 +114,14 @@ def test_spot_reward_to_a_named_unit_has_no_kind():
 def test_authorised_by_names_the_issuer():
     text = "Được sự ủy quyền của Bộ trưởng Bộ Công an, Đại tá Lâm Văn Tư trao Bằng khen cho 4 cá nhân."
     assert awards(text) == [(["Bằng khen"], "Bộ trưởng Bộ Công an", None, 4, None)]
+
+
+def test_a_following_clause_with_its_own_verb_is_another_grant():
+    text = (
+        "Chủ tịch UBND huyện tặng Giấy khen cho 4 tập thể, 6 cá nhân; "
+        "Trưởng Công an huyện khen thưởng 3 tập thể, 10 cá nhân."
+    )
+    assert awards(text) == [
+        (["Giấy khen"], "Chủ tịch UBND huyện", 4, 6, None),
+        ([], "Trưởng Công an huyện", 3, 10, None),
+    ]

@@ -163,6 +163,23 @@ def _apply_counts(grant: _Grant, text: str) -> int:
     return last
 
 
+_REASON = re.compile(r"\s(?:vì|có\s+thành\s+tích|đã\s+có)\s")
+# After the first count, a new clause with its own grant verb starts another grant.
+_NEXT_GRANT = re.compile(r";|\s(?:trao|tặng|khen\s+thưởng|thưởng)\s", re.IGNORECASE)
+
+
+def _recipients(segment: str) -> str:
+    """The recipients part of a grant: up to the reason ("vì …", "có thành tích …") or, once a
+    count has been read, up to the next clause that hands out something else."""
+    segment = _REASON.split(segment)[0]
+    first = _COUNT.search(segment)
+    if first:
+        nxt = _NEXT_GRANT.search(segment, first.end())
+        if nxt:
+            segment = segment[: nxt.start()]
+    return segment
+
+
 def _subject_issuer(text: str, clause_start: int, verb_end: int) -> str | None:
     """The authority that is the subject of the grant verb ("Giám đốc Công an tỉnh tặng …")."""
     chunk = text[clause_start:verb_end]
@@ -199,7 +216,7 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
         grant = _Grant([_kind_name(k) for k in group], None, start, after)
         if issuer_m:
             grant.issuer = clean_issuer(issuer_m.group("issuer"))
-        recipients = re.split(r"\s(?:vì|có\s+thành\s+tích|đã\s+có)\s", text[after:next_kind])[0]
+        recipients = _recipients(text[after:next_kind])
         last = _apply_counts(grant, recipients)
         if last:
             grant.end = after + last
