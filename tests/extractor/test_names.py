@@ -60,3 +60,7 @@ def test_pen_names_need_no_family_name_but_need_capitals():
     assert looks_like_name("Thùy Linh")
     assert not looks_like_name("Hiện trường vụ cháy")
     assert not looks_like_name("Đội 3")
+
+
+def test_title_words_after_a_family_name_are_not_a_name():
+    assert names("Thiếu tá Hà Văn Nam, Phó Trưởng Công an huyện, Phó Giám Đốc Sở") == ["Hà Văn Nam"]

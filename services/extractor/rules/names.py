@@ -37,7 +37,11 @@ _NOT_NAME_WORDS = frozenset(
     Thủ Viện Bác Kỹ Nhà Tại Trong Theo Ngày Sáng Chiều Tối Đêm Khi Sau Trước Về Với Cùng Tới Đến Dự
     Cũng Ông Bà Chị UBND HĐND MTTQ Huyện Tỉnh Xã Phường Quận""".split()  # noqa: SIM905
 )
-
+# Words of titles and units that never stand inside a name ("Phó Trưởng Công an" is not a name
+# although Phó is a family name).
+_TITLE_WORDS = frozenset(
+    {"Trưởng", "Giám", "Chủ", "Bí", "Tổng", "Thứ", "Phó", "Chánh", "Ủy", "Uỷ", "Bộ", "Cục", "Phòng", "Sở"}
+)
 _ADMIN_WORDS = frozenset(
     ("tỉnh", "huyện", "quận", "xã", "phường", "thị trấn", "thành phố", "tp", "tp.", "thị xã", "tx")
 )
@@ -111,7 +115,7 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[
         name, begin = _trim(m.group()), m.start()
         if name.startswith("Ông ") and len(name.split()) >= 3:  # the honorific, not the family name
             name, begin = name[4:], begin + 4
-        if name.split()[-1] in _NOT_NAME_WORDS:
+        if name.split()[-1] in _NOT_NAME_WORDS or any(w in _TITLE_WORDS for w in name.split()[1:]):
             continue
         if not is_place(name, text[max(0, begin - 60) : begin]):
             out.append((begin, begin + len(name), name))
