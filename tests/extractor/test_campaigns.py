@@ -7,7 +7,10 @@ def _names(text: str) -> list[str]:
 
 
 def test_quoted_movement():
-    text = "Công an xã đẩy mạnh phong trào “Toàn dân bảo vệ an ninh Tổ quốc” gắn với cuộc vận động “Dân vận khéo”."
+    text = (
+        "Công an xã đẩy mạnh phong trào “Toàn dân bảo vệ an ninh Tổ quốc” gắn với cuộc vận động “Dân "
+        "vận khéo”."
+    )
     assert _names(text) == ["Toàn dân bảo vệ an ninh Tổ quốc", "Dân vận khéo"]
 
 

@@ -9,7 +9,8 @@ from services.extractor.rules.document import Document
 _BUST = (
     "Khoảng 21 giờ ngày 6/9, tổ công tác Công an huyện Tuần Giáo bắt quả tang đối tượng Lầu A Dình "
     "(SN 1993, trú tại bản Hua Ca, xã Mường Mùn) đang vận chuyển 3 bánh heroin, 2.400 viên ma túy tổng hợp "
-    "và 12,5 gam ma túy đá. Cùng bị bắt có đối tượng Quàng Văn Thịnh, sinh năm 1998. Công an huyện đã khởi tố "
+    "và 12,5 gam ma túy đá. Cùng bị bắt có đối tượng Quàng Văn Thịnh, sinh năm 1998. Công an huyện "
+    "đã khởi tố "
     "vụ án, khởi tố bị can về tội “Mua bán trái phép chất ma túy”."
 )
 

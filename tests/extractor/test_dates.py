@@ -49,7 +49,7 @@ def test_period_is_not_the_event_day():
 
 def test_evidence_points_at_the_date():
     doc = Document("Công an tỉnh cho biết, sáng 9/6 đã bắt giữ 2 đối tượng.", published=date(2024, 6, 10))
-    when, ev = occurred_on(doc)
+    _, ev = occurred_on(doc)
     assert doc.text[ev.start : ev.end] == "sáng 9/6"
     assert "bắt giữ" in ev.sentence
 

@@ -32,7 +32,8 @@ def test_traffic_accident():
 def test_fraud_warning():
     text = (
         "Cảnh báo thủ đoạn giả danh công an gọi điện lừa đảo\n"
-        "Gần đây, các đối tượng giả danh cán bộ công an gọi điện yêu cầu chuyển tiền. Công an tỉnh khuyến cáo "
+        "Gần đây, các đối tượng giả danh cán bộ công an gọi điện yêu cầu chuyển tiền. Công an tỉnh "
+        "khuyến cáo "
         "người dân cảnh giác, không chuyển tiền cho người lạ để tránh bị chiếm đoạt tài sản."
     )
     assert "fraud_warning" in _types(text)
@@ -41,13 +42,17 @@ def test_fraud_warning():
 def test_fire_and_rescue():
     text = (
         "Cứu 3 người mắc kẹt trong vụ cháy nhà\n"
-        "Rạng sáng 2/3, vụ cháy xảy ra tại nhà dân. Lực lượng cứu nạn, cứu hộ đã giải cứu 3 người ra ngoài an toàn."
+        "Rạng sáng 2/3, vụ cháy xảy ra tại nhà dân. Lực lượng cứu nạn, cứu hộ đã giải cứu 3 người "
+        "ra ngoài an toàn."
     )
     assert {"fire", "rescue"} <= _types(text)
 
 
 def test_wanted_notice():
-    text = "Truy nã đối tượng giết người\nCông an tỉnh ra quyết định truy nã đối tượng Hà Văn Tâm, sinh năm 1988."
+    text = (
+        "Truy nã đối tượng giết người\nCông an tỉnh ra quyết định truy nã đối tượng Hà Văn Tâm, sinh "
+        "năm 1988."
+    )
     assert "wanted_notice" in _types(text)
 
 
@@ -57,7 +62,8 @@ def test_nothing_is_other():
 
 def test_passing_mention_is_not_a_type():
     text = (
-        "Hội nghị sơ kết công tác 6 tháng\nHội nghị sơ kết được tổ chức tại hội trường; các đại biểu thảo luận "
+        "Hội nghị sơ kết công tác 6 tháng\nHội nghị sơ kết được tổ chức tại hội trường; các đại "
+        "biểu thảo luận "
         "kết quả. Trong kỳ, lực lượng chức năng phát hiện một vụ lừa đảo."
     )
     assert _types(text) == {"meeting"}

@@ -7,7 +7,10 @@ def _figs(text: str, exclude=()) -> list[tuple[float, str]]:
 
 
 def test_statistics_with_units():
-    text = "Năm qua, các đơn vị tổ chức 412 buổi tuyên truyền với 23.540 lượt người tham gia; tiếp nhận 318 tin báo."
+    text = (
+        "Năm qua, các đơn vị tổ chức 412 buổi tuyên truyền với 23.540 lượt người tham gia; tiếp nhận "
+        "318 tin báo."
+    )
     assert _figs(text) == [(412, "buổi tuyên truyền"), (23540, "lượt người tham gia"), (318, "tin báo")]
 
 
@@ -32,7 +35,8 @@ def test_not_figures():
     text = (
         "Ngày 12/4/2024, tại ngôi nhà 3 tầng ở tổ 5, Ban Chỉ đạo 389 tỉnh họp; đối tượng 35 tuổi, "
         "sinh năm 1989, lái xe 16 chỗ trên Quốc lộ 1A, cách trung tâm 12 km, trong 45 phút. "
-        "Mô hình “Tổ liên gia 5 an toàn”. Gọi 0912345678 hoặc theo Quyết định số 12/QĐ-UBND. Năm 2023 vẫn tốt."
+        "Mô hình “Tổ liên gia 5 an toàn”. Gọi 0912345678 hoặc theo Quyết định số 12/QĐ-UBND. Năm "
+        "2023 vẫn tốt."
     )
     assert _figs(text) == []
 

@@ -24,7 +24,8 @@ _KNOWN = re.compile(
 )
 # A named drive without quotes: "Đợt cao điểm tấn công, trấn áp tội phạm … " up to the clause end.
 _DRIVE = re.compile(
-    r"(?<!\w)(?P<name>(?:Đợt|đợt)\s+cao điểm\s+[^.;:()\n“”\"]{5,100}?)(?=\s*(?:[.;:()\n“”\"]|,\s|của|do|trên|tại|năm\s+\d|từ|đến))"
+    r"(?<!\w)(?P<name>(?:Đợt|đợt)\s+cao điểm\s+[^.;:()\n“”\"]{5,100}?)(?=\s*(?:[.;:()\n“”\"]|,\s|"
+    r"của|do|trên|tại|năm\s+\d|từ|đến))"
 )
 _ABBREV = {"ANTQ": "an ninh Tổ quốc", "ANTT": "an ninh trật tự", "PCCC": "phòng cháy, chữa cháy"}
 

@@ -24,7 +24,8 @@ _BIRTH = re.compile(
 )
 _AGE = re.compile(r"^\s*[(,]\s*(?P<age>\d{1,2})\s*tuổi", re.IGNORECASE)
 _RESIDENCE = re.compile(
-    r"(?:trú tại|trú ở|trú|ngụ tại|ngụ ở|ngụ|HKTT|thường trú tại|thường trú|quê ở|quê quán|nơi cư trú)\s*:?\s*"
+    r"(?:trú tại|trú ở|trú|ngụ tại|ngụ ở|ngụ|HKTT|thường trú tại|thường trú|quê ở|quê quán|nơi cư "
+    r"trú)\s*:?\s*"
     r"(?P<place>[^();\n]{3,120}?)(?=\s*[);\n]|\.\s|\s+(?:bị|đã|về|để|và đối tượng)\s)",
     re.IGNORECASE,
 )
@@ -34,17 +35,21 @@ _CRIME_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _CHARGE = re.compile(
-    r"(?<!\w)tội\s*(?:danh\s*)?[“\"]?\s*(?P<charge>[A-ZĐÀ-Ỹa-zđà-ỹ][^”\";:.()\n]{3,100}?)\s*(?=[”\";:.()\n]|,\s|\s+(?:theo|quy định|xảy ra|đối với|xảy|tại)\s)"
+    r"(?<!\w)tội\s*(?:danh\s*)?[“\"]?\s*(?P<charge>[A-ZĐÀ-Ỹa-zđà-ỹ][^”\";:.()\n]{3,100}?)"
+    r"\s*(?=[”\";:.()\n]|,\s|\s+(?:theo|quy định|xảy ra|đối với|xảy|tại)\s)"
 )
 
 _CASUALTY_NUM = rf"(?:{NUMBER}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 _DEAD = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+\w+)?\s+(?:đã\s+)?(?:chết|tử vong|thiệt mạng|tử nạn|"
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+\w+)?\s+(?:đã\s+)"
+    rf"?(?:chết|tử vong|thiệt mạng|tử nạn|"
     rf"thương vong)|(?:làm|khiến)\s+(?:chết|tử vong)\s+(?P<n2>{_CASUALTY_NUM})\s+người)"
 )
 _INJURED = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+khác)?\s+(?:bị\s+)?(?:thương|trọng thương|"
-    rf"bị thương nặng|bị thương nhẹ)|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người)"
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+khác)?\s+(?:bị\s+)"
+    rf"?(?:thương|trọng thương|"
+    rf"bị thương nặng|bị thương nhẹ)|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người"
+    r"|(?P<one>người còn lại|người đi cùng|người ngồi sau)\s+bị\s+thương)"
 )
 
 _SEIZURE_TRIGGER = re.compile(
@@ -73,7 +78,8 @@ _DRUG_WORDS = re.compile(
 
 _PLATE = r"\d{2}[A-Z]{1,2}\d?\s?-\s?\d{3}\.?\d{2}|\d{2}[A-Z]{1,2}\d?\s?-\s?\d{4}"
 _VEHICLE_RE = re.compile(
-    rf"(?P<desc>(?:xe|ô tô|mô tô|tàu|ca nô)(?:\s+[a-zà-ỹđ0-9-]+){{0,4}}?)\s*(?:\(?\s*(?:mang\s+)?(?:BKS|BKS:|biển số|biển kiểm soát)"
+    rf"(?P<desc>(?:xe|ô tô|mô tô|tàu|ca nô)(?:\s+[a-zà-ỹđ0-9-]+){{0,4}}?)\s*(?:\(?\s*(?:mang\s+)"
+    rf"?(?:BKS|BKS:|biển số|biển kiểm soát)"
     rf"\s*:?\s*(?P<plate>{_PLATE}))",
     re.IGNORECASE,
 )
@@ -143,8 +149,7 @@ def extract_casualties(doc: Document) -> Casualties | None:
     best: dict[str, tuple[int, int, int]] = {}
     for key, pattern in (("dead", _DEAD), ("injured", _INJURED)):
         for m in pattern.finditer(doc.text):
-            group = "n" if m["n"] else "n2"
-            value = _number(m[group])
+            value = 1 if m.groupdict().get("one") else _number(m["n"] or m["n2"])
             if value is not None and (key not in best or value > best[key][0]):
                 best[key] = (value, m.start(), m.end())
     if not best:

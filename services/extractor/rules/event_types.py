@@ -14,10 +14,10 @@ from services.extractor.rules.document import Document
 
 _CUES: dict[str, str] = {
     "meeting": r"hội nghị|tổng kết|sơ kết|lễ ký kết|ký kết (?:quy chế|chương trình|kế hoạch)|buổi làm việc|"
-    r"làm việc với|cuộc họp|họp báo|tọa đàm|toạ đàm|hội thảo|đại hội|lễ kỷ niệm|lễ phát động|lễ ra quân|"
+    r"cuộc họp|họp báo|tọa đàm|toạ đàm|hội thảo|đại hội|lễ kỷ niệm|lễ phát động|lễ ra quân|"
     r"lễ trao|lễ công bố|lễ khởi công|diễn đàn|giao ban|hội thi",
-    "commendation": r"(?:trao|tặng|nhận)\s+(?:tặng\s+)?(?:\d+\s+)?(?:Bằng khen|Giấy khen|Cờ thi đua|Huân chương|"
-    r"Kỷ niệm chương|Huy chương|danh hiệu)|khen thưởng|biểu dương|tặng thưởng|thư khen|vinh danh",
+    "commendation": r"(?:trao|tặng|nhận)\s+(?:tặng\s+)?(?:\d+\s+)?(?:Bằng khen|Giấy khen|Cờ thi đua|"
+    r"Huân chương|Kỷ niệm chương|Huy chương|danh hiệu)|khen thưởng|biểu dương|tặng thưởng|thư khen|vinh danh",
     "campaign": r"phát động|ra quân|đợt cao điểm|cao điểm tấn công|chiến dịch|tháng cao điểm|"
     r"tuyên truyền (?:về|cho|đến|tới|phòng|pháp luật|lưu động)|tổ chức tuyên truyền|ký kết giao ước thi đua",
     "arrest": r"bắt quả tang|bắt giữ|bắt khẩn cấp|tạm giữ|bắt được|truy bắt|bắt \d+ đối tượng|"
@@ -43,25 +43,53 @@ _PATTERNS = {t: re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for t, p in 
 _WARNING = re.compile(
     r"cảnh báo|khuyến cáo|cảnh giác|đề nghị người dân|nâng cao cảnh giác|thủ đoạn", re.IGNORECASE
 )
+# Cues that name something else: a unit ("Phòng Truy nã"), or a fake notice in a scam warning.
+_NOT_A_CUE_BEFORE = re.compile(r"(?:Phòng|Đội|Cục|Trưởng phòng|Đội trưởng)\s+$")
+_FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|lừa đảo|tin nhắn|cuộc gọi", re.IGNORECASE)
+_FAKEABLE = frozenset({"wanted_notice", "prosecution", "arrest"})
 _HEAD_WEIGHT = 3.0
-_THRESHOLD = {"fraud_warning": 3.0, "campaign": 3.0, "meeting": 2.0, "sanction": 2.0, "rescue": 2.0}
+_REPORT_TYPES = ("meeting", "commendation")
+_CRIME_TYPES = ("arrest", "prosecution", "drug_case", "sanction")
+_REPORT_CRIME_THRESHOLD = 4.0
+_HEAD_MAX_CHARS = 250  # a first line longer than this is body text, not a title
+_THRESHOLD = {
+    "fraud_warning": 3.0,
+    "campaign": 3.0,
+    "meeting": 1.0,
+    "commendation": 1.0,
+    "arrest": 1.0,
+    "prosecution": 1.0,
+    "sanction": 2.0,
+}
 _DEFAULT_THRESHOLD = 2.0
 
 
 def type_scores(doc: Document) -> dict[str, float]:
-    """Cue score per event type: title and lead cues count ×3, body cues ×1."""
+    """Cue score per event type: title cues count ×3, body cues ×1."""
     lines = doc.lines
-    head_end = lines[1].end if len(lines) > 1 else (lines[0].end if lines else 0)
+    head_end = lines[0].end if lines and len(lines[0].text) <= _HEAD_MAX_CHARS else 0
     head = doc.title + "\n" if doc.title else ""
     scores: dict[str, float] = {}
     for event_type, pattern in _PATTERNS.items():
         score = _HEAD_WEIGHT * len(pattern.findall(head))
         for m in pattern.finditer(doc.text):
+            if _NOT_A_CUE_BEFORE.search(doc.text, max(0, m.start() - 20), m.start()):
+                continue
+            if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
+                continue
             score += _HEAD_WEIGHT if m.start() < head_end else 1.0
         if score:
             scores[event_type] = score
     if "fraud_warning" in scores and not _WARNING.search(doc.text):
         scores["fraud_warning"] /= 2
+    # A scam warning about fake wanted notices is not a wanted notice.
+    if scores.get("wanted_notice", 0) <= scores.get("fraud_warning", 0) and _WARNING.search(doc.text):
+        scores.pop("wanted_notice", None)
+    # Meeting reports quote the year's arrests and prosecutions in passing: there crime types need more.
+    if any(scores.get(t, 0) >= 2 for t in _REPORT_TYPES):
+        for t in _CRIME_TYPES:
+            if scores.get(t, 0) < _REPORT_CRIME_THRESHOLD:
+                scores.pop(t, None)
     return scores
 
 

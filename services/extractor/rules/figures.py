@@ -22,102 +22,28 @@ _FIGURE_RE = re.compile(
 _WORD = r"[^\W\d_][\w-]*"
 # The counted phrase: up to six words; a comma list of short nouns stays ("xã, phường, thị trấn").
 _UNIT_RE = re.compile(rf"\s+(?P<unit>{_WORD}(?:,?\s+{_WORD}){{0,5}})")
-_UNIT_STOP = frozenset(
-    [
-        "với",
-        "và",
-        "của",
-        "được",
-        "đã",
-        "đang",
-        "sẽ",
-        "là",
-        "có",
-        "cho",
-        "tại",
-        "trong",
-        "trên",
-        "từ",
-        "đến",
-        "để",
-        "theo",
-        "về",
-        "vào",
-        "nhưng",
-        "thì",
-        "mà",
-        "do",
-        "bởi",
-        "như",
-        "so",
-        "gồm",
-        "thuộc",
-        "nhằm",
-        "qua",
-        "hơn",
-        "khoảng",
-        "trị",
-        "giá",
-        "ở",
-        "này",
-        "đó",
-        "mỗi/",
-        "nên",
-        "phục",
-    ]
+_UNIT_STOP = re.compile(
+    r"với|và|của|được|đã|đang|sẽ|là|có|cho|tại|trong|trên|từ|đến|để|theo|về|vào|nhưng|thì|mà|do|bởi|như|so|"
+    r"gồm|thuộc|nhằm|qua|hơn|khoảng|trị|giá|ở|này|đó|nên|phục"
 )
 # Heads that make the number a time, age, duration, distance, size, descriptor or ordinal.
-_BAD_HEADS = frozenset(
-    [
-        "năm",
-        "tháng",
-        "ngày",
-        "giờ",
-        "phút",
-        "giây",
-        "tuần",
-        "tuổi",
-        "đêm",
-        "buổi_sáng",
-        "h",
-        "km",
-        "m",
-        "mét",
-        "cm",
-        "mm",
-        "ha",
-        "tầng",
-        "chỗ",
-        "số",
-        "lần_thứ",
-        "thứ",
-        "hạng",
-        "độ",
-        "kw",
-        "kv",
-        "cc",
-        "phân_khối",
-        "quý",
-        "kỳ",
-        "khóa",
-        "khoá",
-        "nhiệm_kỳ",
-        "lớp",
-        "giai_đoạn",
-        "tiết",
-        "hiệp",
-        "vòng",
-    ]
+_BAD_HEAD = re.compile(
+    r"năm|tháng|ngày|giờ|phút|giây|tuần|tuổi|đêm|h|km|m|mét|cm|mm|ha|tầng|chỗ|số|thứ|hạng|độ|kw|kv|cc|quý|kỳ|"
+    r"khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|nhiệm kỳ|giai "
+    r"đoạn|buổi sáng"
 )
 _BEFORE_BLOCK = re.compile(
-    r"(?:số|số nhà|nhà|Chỉ đạo|Ban|Đề án|Chỉ thị|Quyết định|Nghị định|Nghị quyết|Thông tư|Kế hoạch|"
+    r"(?<!\w)(?:BCĐ|(?i:chỉ đạo)|ngõ|ngách|hẻm|kiệt|số|số nhà|nhà|Chỉ đạo|Ban|Đề án|Chỉ thị|Quyết "
+    r"định|Nghị định|Nghị quyết|Thông tư|Kế hoạch|"
     r"Công văn|Điều|điều|khoản|điểm|Chương|chương|mục|Tổ|tổ|khu phố|khu|thôn|xóm|ấp|bản|đội|Đội|"
     r"Quốc lộ|quốc lộ|QL|tỉnh lộ|Tỉnh lộ|ĐT|đường|Đường|km|Km|lô|Lô|phòng|Phòng|tầng|phường|quận|"
     r"năm|tháng|ngày|lúc|khoảng|hồi|từ|đến|SN|sinh|BKS|biển số|hotline|đường dây nóng|điện thoại|"
     r"gọi|số điện thoại|lần thứ|khóa|khoá|kỳ|Kỳ|Khóa|Đại hội|lớp|Lớp|hạng|thứ|top|Top|tuổi|"
     r"xe|nhà|tàu|Trường|trường|Sư đoàn|Trung đoàn|Tiểu đoàn|Đại đội|Quân khu|Bệnh viện|Kênh|kênh|"
-    r"Lữ đoàn|Cụm|cụm|Khu|tập|Tập|trang|Trang|giai đoạn|nhiệm kỳ|Nhiệm kỳ|cấp|Cấp)\s*$"
+    r"Lữ đoàn|Cụm|cụm|Khu|tập|Tập|trang|Trang|giai đoạn|nhiệm kỳ|Nhiệm kỳ)\s*$"
 )
+# Units that start with a capital: forces counted by name ("1.131 Công an xã bán chuyên trách").
+_CAPITAL_UNIT = re.compile(r"(?:Công an|Cảnh sát|CSGT|CBCS|Đảng viên|Hội viên|Đoàn viên|Tổ|Ban|Đội)\b")
 _ABOUT_BEFORE = re.compile(r"(?:hơn|trên|gần|khoảng|tới|đến|lên tới|lên đến|tổng số|tổng cộng|gần như)\s*$")
 
 
@@ -138,17 +64,14 @@ def _unit(text: str, end: int) -> tuple[str, int] | None:
     stop_at = m.start("unit")
     for i, piece in enumerate(pieces):
         word, comma = piece.group(1), piece.group(2)
-        if word.lower() in _UNIT_STOP or (i > 0 and word[:1].isupper() and not words[-1][:1].isupper()):
+        if _UNIT_STOP.fullmatch(word.lower()) or (
+            i > 0 and word[:1].isupper() and not words[-1][:1].isupper()
+        ):
             break
         words.append(word + comma)
         stop_at = m.start("unit") + piece.end()
         if comma and (i >= 2 or len(word) > 12):
             break
-    while words and words[-1].endswith(","):
-        if len(words) == 1:
-            words[-1] = words[-1][:-1]
-            break
-        words.pop()
     if not words:
         return None
     unit = " ".join(words).rstrip(",")
@@ -206,9 +129,9 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
             continue
         unit, unit_end = found
         head = unit.split()[0].rstrip(",").lower()
-        if head in _BAD_HEADS or "_".join(unit.lower().split()[:2]) in _BAD_HEADS:
+        if _BAD_HEAD.fullmatch(head) or _BAD_HEAD.fullmatch(" ".join(unit.lower().split()[:2])):
             continue
-        if head[:1].isupper() is False and unit[:1].isupper() and len(unit.split()) == 1:
-            continue
+        if unit[:1].isupper() and not _CAPITAL_UNIT.match(unit):
+            continue  # "229 Miếu Hai Xã": a house number before a proper name
         add(value, unit, start, unit_end)
     return out

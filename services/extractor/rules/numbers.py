@@ -60,7 +60,7 @@ def parse_money(
     if num2 and scale2:
         extra = parse_number(num2)
         total += (extra or 0) * _SCALES.get(scale2.lower(), 1)
-    return int(round(total))
+    return round(total)
 
 
 def _clean(v: float) -> int | float:
