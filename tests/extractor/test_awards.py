@@ -125,3 +125,9 @@ def test_a_following_clause_with_its_own_verb_is_another_grant():
         (["Giấy khen"], "Chủ tịch UBND huyện", 4, 6, None),
         ([], "Trưởng Công an huyện", 3, 10, None),
     ]
+
+
+def test_letter_of_praise_from_an_authority():
+    text = "Bộ trưởng Bộ Công an đã gửi Thư khen, ghi nhận thành tích của Ban chuyên án."
+    assert awards(text) == [(["Thư khen"], "Bộ trưởng Bộ Công an", None, None, None)]
+    assert awards("Lãnh đạo đơn vị gửi thư khen các cá nhân tham gia chữa cháy.") == []

@@ -102,6 +102,8 @@ _NAMED_RECIPIENT = re.compile(
     rf"^\s*(?:ngợi\s+)?(?:và\s+(?:thưởng\s+nóng|thưởng|tặng\s+quà)\s+)?(?:(?:trao\s+|tặng\s+)?(?:cho|tặng|đến|tới)\s+)?(?:đồng\s+chí\s+|anh\s+|chị\s+)?[{UPPER}]"
 )
 
+_GENERIC = re.compile(r"\s*(?:cho|tới|đến|tặng)?\s*(?:các|những)\s")
+
 
 def _is_named(recipients: str) -> bool:
     """True when the recipients are named ("cho Công an huyện X"), not "các tập thể, cá nhân"."""
@@ -225,7 +227,10 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
             grant.issuer_pending = grant.issuer is None
         else:
             _recipients_before(grant, text, sentence, grants)
-        grant.named_recipient = _is_named(recipients)
+        # a letter of praise goes to a unit however the sentence goes on, unless to "các …"
+        grant.named_recipient = _is_named(recipients) or (
+            grant.kinds == ["Thư khen"] and not _GENERIC.match(recipients)
+        )
         if grant.issuer is None and not grant.issuer_pending:
             grant.issuer = _subject_issuer(text, grants[-1].end if grants else sentence.start, grant.start)
         grants.append(grant)
@@ -320,7 +325,7 @@ def _merge(grants: list[_Grant]) -> list[_Grant]:
             out.append(g)
     counted_kinds = {k.casefold() for g in out for k in g.kinds}
     for g in grants:
-        if g.counted() or not g.named_recipient:
+        if g.counted() or not g.named_recipient or (g.kinds == ["Thư khen"] and not g.issuer):
             continue
         if any(k.casefold() in counted_kinds for k in g.kinds):
             continue
