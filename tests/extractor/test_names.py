@@ -64,3 +64,7 @@ def test_pen_names_need_no_family_name_but_need_capitals():
 
 def test_title_words_after_a_family_name_are_not_a_name():
     assert names("Thiếu tá Hà Văn Nam, Phó Trưởng Công an huyện, Phó Giám Đốc Sở") == ["Hà Văn Nam"]
+
+
+def test_businesses_named_after_people_are_not_names():
+    assert names("kiểm tra Công ty TNHH Trần Gia Phát và nhà hàng Lê Văn Sỹ") == []

@@ -28,6 +28,8 @@ _PLACE_WORDS = frozenset(
         *("bản", "thôn", "xóm", "ấp", "khu", "làng", "hồ", "đảo", "quốc lộ", "tỉnh lộ", "cảng", "bến"),
         *("chùa", "đền", "đình", "văn hóa", "bệnh viện", "trung tâm", "công ty", "tập đoàn", "cửa khẩu"),
         *("thpt", "thcs", "tiểu học", "mầm non", "kcn", "ccn", "giải", "quỹ", "huân chương"),
+        *("tnhh", "cổ phần", "cp", "dntn", "doanh nghiệp", "cửa hàng", "quán", "nhà hàng", "khách sạn"),
+        *("tiệm", "xưởng", "hợp tác xã", "htx", "đại lý", "siêu thị", "nhà nghỉ", "karaoke", "sân bay"),
     )
 )
 
