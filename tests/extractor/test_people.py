@@ -118,3 +118,8 @@ def test_driver_fined_is_a_suspect_but_driver_in_an_accident_is_a_person():
 
 def test_lower_case_abbreviations_are_not_initials():
     assert people("Hỗ trợ anh em v.v. trong dịp Tết.") == []
+
+
+def test_rider_with_birth_year_in_an_accident_where_vehicles_are_held_is_a_person():
+    text = "Anh Lương Văn Tiến (SN 1996) tử vong tại chỗ; Công an huyện đã tạm giữ phương tiện để điều tra."
+    assert people(text) == [("Lương Văn Tiến", None)]

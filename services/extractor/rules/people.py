@@ -34,11 +34,12 @@ _SUSPECT_CUE = re.compile(
 # A bare name, or one with a birth year, in a sentence about an arrest, a prosecution or a scam is
 # a suspect (officials there carry a rank or a position, victims an honorific).
 _CRIME_SENTENCE = re.compile(
-    r"bắt\s+(?:giữ|quả\s+tang|khẩn\s+cấp)|tạm\s+giữ|tạm\s+giam|khởi\s+tố|truy\s+tố|truy\s+nã|xét\s+xử"
+    r"bắt\s+(?:giữ|quả\s+tang|khẩn\s+cấp)|tạm\s+giữ(?!\s+(?:phương\s+tiện|xe|giấy|tang\s+vật))|tạm\s+giam|khởi\s+tố|truy\s+tố|truy\s+nã|xét\s+xử"
     r"|bị\s+can|bị\s+cáo|đối\s+tượng|xử\s+phạt|bị\s+phạt|lừa\s+đảo|chiếm\s+đoạt|ma\s+túy|trộm|cướp|đánh\s+bạc",
     re.IGNORECASE,
 )
-_VICTIM_HONORIFICS = frozenset({"nạn nhân", "cháu", "em", "bà", "cụ", "chị"})
+# Honorifics papers give victims and witnesses, not suspects ("đối tượng", a bare name).
+_VICTIM_HONORIFICS = frozenset({"nạn nhân", "cháu", "em", "bà", "cụ", "chị", "anh", "ông"})
 # Roles told by the word before the name; a driver in a sentence about a fine is a suspect.
 _ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
 _DRIVER = frozenset({"tài xế", "lái xe"})
