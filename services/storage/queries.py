@@ -147,7 +147,7 @@ def search_events(
         walk = (
             _date_range(column, f.date_field, f.date_from, f.date_to) if f.date_field == column.name else []
         )
-        where = _conditions(conn, f, dates=not walk)
+        where = _conditions(conn, f, dates=not walk, text=False)
         rows: list[sa.Row] = []
         if after is None or after.value is not None:
             dated = [column.is_not(None), *walk]
@@ -158,13 +158,13 @@ def search_events(
                 )
                 dated.append(bound[0] < bound[1] if descending else bound[0] > bound[1])
             order = (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
-            rows += _first_rows(conn, where, dated, order, column, limit + 1)
+            rows += _first_rows(conn, where, f.q, dated, order, column, limit + 1)
         if len(rows) <= limit:
             undated = [column.is_(None), *walk]
             if after is not None and after.value is None:
                 undated.append(key < after.event_id if descending else key > after.event_id)
             order = (key.desc(),) if descending else (key.asc(),)
-            rows += _first_rows(conn, where, undated, order, sa.null(), limit + 1 - len(rows))
+            rows += _first_rows(conn, where, f.q, undated, order, sa.null(), limit + 1 - len(rows))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -183,37 +183,38 @@ _FILTERED_COLUMNS = [
 def _first_rows(
     conn: sa.Connection,
     filters: list[sa.ColumnElement[bool]],
+    q: str | None,
     span: list[sa.ColumnElement[bool]],
     order: Sequence[Any],
     sort_value: sa.ColumnElement[Any],
     n: int,
 ) -> list[sa.Row]:
-    """The first ``n`` rows of ``span``, in ``order``, that pass ``filters``.
+    """The first ``n`` rows of ``span``, in ``order``, that pass ``filters`` and hold the words of ``q``.
 
     With filters, the first :data:`PROBE_ROWS` rows of the span are tried first: when they hold
     ``n`` matches, those are the answer (any later match comes after them). Walking a few thousand
     rows down the sort index is much cheaper than the plan a database picks for a common word or
     type, which gathers every match and sorts them. Otherwise the query runs over the whole span.
     """
-    if filters:
-        columns = (
-            [*_FILTERED_COLUMNS, "search_tsv"] if conn.dialect.name == "postgresql" else _FILTERED_COLUMNS
-        )
-        window = (
-            sa.select(*(events.c[name] for name in columns))
-            .where(*span)
-            .order_by(*order)
-            .limit(PROBE_ROWS)
-            .subquery("recent")
-        )
+    if filters or q is not None:
+        columns = [events.c[name] for name in _FILTERED_COLUMNS]
+        if conn.dialect.name == "postgresql":
+            columns.append(events.c.search_tsv)
+        else:
+            columns.append(sa.literal_column("events.rowid").label("fts_rowid"))
+        window = sa.select(*columns).where(*span).order_by(*order).limit(PROBE_ROWS).subquery("recent")
         adapt = ClauseAdapter(window).traverse
-        probe = _page_query(
-            window, [adapt(f) for f in filters], [adapt(o) for o in order], adapt(sort_value), n
-        )
+        where = [adapt(f) for f in filters]
+        if q is not None:
+            where.append(_text_condition(conn, q, window))
+        probe = _page_query(window, where, [adapt(o) for o in order], adapt(sort_value), n)
         rows = list(conn.execute(probe).all())
         if len(rows) == n:
             return rows
-    return list(conn.execute(_page_query(events, [*filters, *span], order, sort_value, n)).all())
+    where = [*filters, *span]
+    if q is not None:
+        where.append(_text_condition(conn, q))
+    return list(conn.execute(_page_query(events, where, order, sort_value, n)).all())
 
 
 def _page_query(
@@ -305,8 +306,14 @@ def _group_expression(conn: sa.Connection, name: str, date_field: str) -> sa.Col
     return sa.func.strftime("%Y-%m", column)
 
 
-def _conditions(conn: sa.Connection, f: EventFilter, dates: bool = True) -> list[sa.ColumnElement[bool]]:
-    """Turn a filter into WHERE clauses on ``events`` (all bound parameters), the date range unless told."""
+def _conditions(
+    conn: sa.Connection, f: EventFilter, dates: bool = True, text: bool = True
+) -> list[sa.ColumnElement[bool]]:
+    """Turn a filter into WHERE clauses on ``events`` (all bound parameters).
+
+    ``dates=False`` leaves out the date range and ``text=False`` the words of ``q``, for callers
+    that apply them their own way.
+    """
     where: list[sa.ColumnElement[bool]] = []
     if f.province:
         names = _known_values(conn, (events.c.province, events.c.province_current), f.province)
@@ -322,7 +329,7 @@ def _conditions(conn: sa.Connection, f: EventFilter, dates: bool = True) -> list
     if f.award_kind:
         kinds = _known_values(conn, (awards.c.kind,), f.award_kind)
         where.append(events.c.event_id.in_(sa.select(awards.c.event_id).where(awards.c.kind.in_(kinds))))
-    if f.q is not None:
+    if text and f.q is not None:
         where.append(_text_condition(conn, f.q))
     return where
 
@@ -369,17 +376,24 @@ def _person_condition(conn: sa.Connection, person: str | None, rank: str | None)
     return events.c.event_id.in_(sa.select(people.c.event_id).where(*match))
 
 
-def _text_condition(conn: sa.Connection, q: str) -> sa.ColumnElement[bool]:
-    """Every word of ``q`` must occur; words are folded, so diacritics and case do not matter."""
+def _text_condition(conn: sa.Connection, q: str, row: sa.Subquery | None = None) -> sa.ColumnElement[bool]:
+    """Every word of ``q`` must occur; words are folded, so diacritics and case do not matter.
+
+    Over ``events`` (``row`` None) SQLite takes the matching rowids from the FTS5 index; over a
+    probe window of a few thousand rows it checks each row in the index instead of listing every
+    match of a common word.
+    """
     words = re.findall(r"\w+", fold(q))
     if not words:
         return sa.false()
     if conn.dialect.name == "postgresql":
         query = sa.func.to_tsquery("simple", " & ".join(words))
-        return events.c.search_tsv.op("@@")(query)
-    fts = sa.table("events_fts", sa.column("event_id"))
+        return (events if row is None else row).c.search_tsv.op("@@")(query)
+    fts = sa.table("events_fts", sa.column("rowid"))
     match = sa.literal_column("events_fts").op("MATCH")(" ".join(f'"{word}"' for word in words))
-    return events.c.event_id.in_(sa.select(fts.c.event_id).where(match))
+    if row is None:
+        return sa.literal_column("events.rowid").in_(sa.select(fts.c.rowid).where(match))
+    return sa.exists().where(match, fts.c.rowid == row.c.fts_rowid)
 
 
 def _escape_like(value: str) -> str:
