@@ -66,3 +66,36 @@ def test_vehicles_with_plates():
     text = "Xe tải BKS 29H-456.78 tông vào xe mô tô biển số 36B1-234.56 đi cùng chiều."
     got = [(v.description, v.plate) for v in extract_vehicles(Document(text))]
     assert got == [("Xe tải", "29H-456.78"), ("xe mô tô", "36B1-234.56")]
+
+
+def test_wanted_notice_form():
+    text = (
+        "Cơ quan Cảnh sát điều tra Công an tỉnh Nghệ An ra quyết định truy nã đối với:\n"
+        "Họ tên: Lương Văn Thành, sinh năm 1985; nơi ĐKHKTT: bản Xốp Cháo, xã Mường Típ, huyện Kỳ Sơn.\n"
+        "Tội danh: Mua bán trái phép chất ma túy."
+    )
+    [s] = extract_suspects(Document(text))
+    assert (s.name, s.birth_year) == ("Lương Văn Thành", 1985)
+    assert s.residence.startswith("bản Xốp Cháo")
+    assert s.charges == ["Mua bán trái phép chất ma túy"]
+
+
+def test_suspects_listed_after_one_cue_and_sanctioned_person():
+    text = (
+        "Công an Quận 7 bắt giữ 3 đối tượng gồm Nguyễn Văn Tài (SN 2001), Lê Minh Khoa (SN 2003) và "
+        "Phạm Quốc Huy (SN 2002) để điều tra hành vi cướp giật tài sản. Công an tỉnh ra quyết định xử phạt "
+        "vi phạm hành chính đối với ông Đặng Văn Lợi (SN 1978), chủ cơ sở sản xuất gỗ."
+    )
+    got = {(s.name, s.birth_year) for s in extract_suspects(Document(text))}
+    assert got == {
+        ("Nguyễn Văn Tài", 2001),
+        ("Lê Minh Khoa", 2003),
+        ("Phạm Quốc Huy", 2002),
+        ("Đặng Văn Lợi", 1978),
+    }
+
+
+def test_phone_seized_is_its_own_item():
+    text = "Tang vật thu giữ gồm 0,52 gam heroin, 01 điện thoại di động."
+    got = [(z.item, z.quantity, z.unit) for z in extract_seizures(Document(text))]
+    assert got == [("heroin", 0.52, "gam"), ("điện thoại di động", 1, "điện thoại")]

@@ -67,3 +67,30 @@ def test_passing_mention_is_not_a_type():
         "kết quả. Trong kỳ, lực lượng chức năng phát hiện một vụ lừa đảo."
     )
     assert _types(text) == {"meeting"}
+
+
+def test_fraud_case_without_warning_is_prosecution():
+    text = (
+        "Khởi tố người phụ nữ lừa đảo chiếm đoạt hơn 2 tỷ đồng\n"
+        "Cơ quan CSĐT đã ra quyết định khởi tố bị can, lệnh bắt tạm giam đối với Trần Thị Hoa về tội Lừa đảo "
+        "chiếm đoạt tài sản."
+    )
+    assert _types(text) == {"prosecution"}
+
+
+def test_fake_wanted_notice_in_scam_warning():
+    text = (
+        "Cảnh giác với tin nhắn giả mạo quyết định truy nã\n"
+        "Nhiều người nhận được tin nhắn thông báo họ bị truy nã. "
+        "Quyết định truy nã thật là bản giấy có đóng dấu. "
+        "Công an khuyến cáo người dân cảnh giác với thủ đoạn lừa đảo này."
+    )
+    assert _types(text) == {"fraud_warning"}
+
+
+def test_meeting_report_quoting_arrests_is_not_an_arrest():
+    text = (
+        "Công an huyện tổng kết công tác năm 2023\n"
+        "Tại hội nghị tổng kết, Công an huyện cho biết trong năm đã bắt giữ 45 đối tượng, khởi tố 30 vụ án."
+    )
+    assert _types(text) == {"meeting"}

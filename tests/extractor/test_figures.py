@@ -52,3 +52,11 @@ def test_evidence_and_dedup():
     figs = extract_figures(doc)
     assert len(figs) == 1
     assert doc.text[figs[0].evidence.start : figs[0].evidence.end] == "20 tin báo"
+
+
+def test_title_repeating_a_body_figure_counts_once_and_addresses_are_not_figures():
+    text = (
+        "Giải cứu 5 công nhân mắc kẹt\nVụ cháy tại ngách 155 ngõ 229 phố Lạch Tray; Công an Quận 7 phối hợp "
+        "điều động 8 xe chữa cháy cùng 60 cán bộ, giải cứu 5 công nhân; cháy rụi 1.500 m2 nhà xưởng."
+    )
+    assert _figs(text) == [(5, "công nhân mắc kẹt"), (8, "xe chữa cháy"), (60, "cán bộ")]

@@ -16,7 +16,8 @@ from services.extractor.rules.numbers import NUMBER, parse_number, word_number
 
 _SUSPECT_BEFORE = re.compile(
     r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can|hung thủ|tên|thủ phạm|truy nã|đình nã|bắt giữ|"
-    r"bắt quả tang|bắt khẩn cấp|khởi tố|tạm giữ|xử phạt|gồm|là)\s*(?::\s*)?$",
+    r"bắt quả tang|bắt khẩn cấp|khởi tố|tạm giữ|xử phạt|gồm|là|đối với|họ (?:và )?tên|bắt)\s*(?::\s*)?"
+    r"(?:(?:ông|bà|anh|chị|em|cháu)\s+)?$",
     re.IGNORECASE,
 )
 _BIRTH = re.compile(
@@ -35,7 +36,7 @@ _CRIME_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _CHARGE = re.compile(
-    r"(?<!\w)tội\s*(?:danh\s*)?[“\"]?\s*(?P<charge>[A-ZĐÀ-Ỹa-zđà-ỹ][^”\";:.()\n]{3,100}?)"
+    r"(?<!\w)(?:tội|Tội)\s*(?:danh\s*:?\s*)?[“\"]?\s*(?P<charge>[A-ZĐÀ-Ỹa-zđà-ỹ][^”\";:.()\n]{3,100}?)"
     r"\s*(?=[”\";:.()\n]|,\s|\s+(?:theo|quy định|xảy ra|đối với|xảy|tại)\s)"
 )
 
@@ -65,6 +66,7 @@ _SEIZURE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<q>{NUMBER})\s*(?P<unit>{_SEIZURE_UNITS})(?!\w)(?P<item>[^,;.()\n]{{0,60}}?)"
     r"(?=\s*(?:[,;.()\n]|và\s|cùng\s|trị giá|có\s|để\s|của\s|$))"
 )
+_ITEM_UNIT = re.compile(r"xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|khẩu|kíp|lựu đạn", re.IGNORECASE)
 _ITEM_TRIM = re.compile(r"^\s*(?:chất\s+)?|\s+(?:các loại|các|loại|nghi là|nghi|là)\s*$", re.IGNORECASE)
 _SEIZABLE_ITEM = re.compile(
     r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|thuốc lắc|hồng phiến|"
@@ -93,7 +95,12 @@ def _number(s: str) -> int | None:
 
 
 def _is_crime_sentence(doc: Document, offset: int) -> bool:
-    return bool(_CRIME_CONTEXT.search(doc.sentence_at(offset).text))
+    """The sentence, or the line just before it ("ra quyết định truy nã đối với:"), is about a crime."""
+    sentence = doc.sentence_at(offset)
+    before = doc.text[max(0, sentence.start - 200) : sentence.start]
+    return bool(
+        _CRIME_CONTEXT.search(sentence.text) or _CRIME_CONTEXT.search(before.rstrip().rsplit("\n", 1)[-1])
+    )
 
 
 def extract_suspects(doc: Document) -> list[Suspect]:
@@ -188,8 +195,8 @@ def extract_seizures(doc: Document) -> list[Seizure]:
             drug = _DRUG_WORDS.search(item)
             if drug and drug.start() < 15:
                 item = item[drug.start() :]
-            if not item:
-                item = unit
+            if _ITEM_UNIT.fullmatch(unit) or not item:
+                item = f"{unit} {item}".strip()  # "3 điện thoại di động": the unit is the item
             key = (item.casefold(), quantity, unit)
             if key in seen:
                 continue

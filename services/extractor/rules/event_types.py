@@ -21,7 +21,7 @@ _CUES: dict[str, str] = {
     "campaign": r"phát động|ra quân|đợt cao điểm|cao điểm tấn công|chiến dịch|tháng cao điểm|"
     r"tuyên truyền (?:về|cho|đến|tới|phòng|pháp luật|lưu động)|tổ chức tuyên truyền|ký kết giao ước thi đua",
     "arrest": r"bắt quả tang|bắt giữ|bắt khẩn cấp|tạm giữ|bắt được|truy bắt|bắt \d+ đối tượng|"
-    r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|bắt tạm giam|di lý",
+    r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|di lý",
     "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|bị can|bị cáo|tuyên phạt|tuyên án|phiên tòa|án tù|"
     r"đề nghị truy tố|kết luận điều tra",
     "drug_case": r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|thuốc lắc|cần sa|thuốc phiện|"
@@ -45,7 +45,7 @@ _WARNING = re.compile(
 )
 # Cues that name something else: a unit ("Phòng Truy nã"), or a fake notice in a scam warning.
 _NOT_A_CUE_BEFORE = re.compile(r"(?:Phòng|Đội|Cục|Trưởng phòng|Đội trưởng)\s+$")
-_FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|lừa đảo|tin nhắn|cuộc gọi", re.IGNORECASE)
+_FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|tin nhắn|cuộc gọi", re.IGNORECASE)
 _FAKEABLE = frozenset({"wanted_notice", "prosecution", "arrest"})
 _HEAD_WEIGHT = 3.0
 _REPORT_TYPES = ("meeting", "commendation")
@@ -81,7 +81,7 @@ def type_scores(doc: Document) -> dict[str, float]:
         if score:
             scores[event_type] = score
     if "fraud_warning" in scores and not _WARNING.search(doc.text):
-        scores["fraud_warning"] /= 2
+        del scores["fraud_warning"]  # a fraud case told without a warning to the public
     # A scam warning about fake wanted notices is not a wanted notice.
     if scores.get("wanted_notice", 0) <= scores.get("fraud_warning", 0) and _WARNING.search(doc.text):
         scores.pop("wanted_notice", None)

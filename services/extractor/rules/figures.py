@@ -24,17 +24,21 @@ _WORD = r"[^\W\d_][\w-]*"
 _UNIT_RE = re.compile(rf"\s+(?P<unit>{_WORD}(?:,?\s+{_WORD}){{0,5}})")
 _UNIT_STOP = re.compile(
     r"với|và|của|được|đã|đang|sẽ|là|có|cho|tại|trong|trên|từ|đến|để|theo|về|vào|nhưng|thì|mà|do|bởi|như|so|"
-    r"gồm|thuộc|nhằm|qua|hơn|khoảng|trị|giá|ở|này|đó|nên|phục"
+    r"gồm|thuộc|nhằm|cùng|qua|hơn|khoảng|trị|giá|ở|này|đó|nên|phục"
 )
 # Heads that make the number a time, age, duration, distance, size, descriptor or ordinal.
 _BAD_HEAD = re.compile(
     r"năm|tháng|ngày|giờ|phút|giây|tuần|tuổi|đêm|h|km|m|mét|cm|mm|ha|tầng|chỗ|số|thứ|hạng|độ|kw|kv|cc|quý|kỳ|"
-    r"khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|nhiệm kỳ|giai "
+    r"m2|m3|km2|khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|nhiệm kỳ|giai "
     r"đoạn|buổi sáng"
 )
+_VERB_AFTER_COMMA = re.compile(
+    r"giải|thu|bắt|phát|đạt|góp|tham|tiếp|triển|thực|xử|khởi|cứu|đưa|kịp|làm|gây|khiến|trong|"
+    r"chiếm|cung|hỗ|vận|tuyên|ký|tăng|giảm"
+)
 _BEFORE_BLOCK = re.compile(
-    r"(?<!\w)(?:BCĐ|(?i:chỉ đạo)|ngõ|ngách|hẻm|kiệt|số|số nhà|nhà|Chỉ đạo|Ban|Đề án|Chỉ thị|Quyết "
-    r"định|Nghị định|Nghị quyết|Thông tư|Kế hoạch|"
+    r"(?<!\w)(?:BCĐ|(?i:chỉ đạo|quận|phường|xã|huyện|tổ|khu phố|thôn|ấp|khóm|khối)|ngõ|ngách|hẻm|kiệt|"
+    r"số|số nhà|nhà|Chỉ đạo|Ban|Đề án|Chỉ thị|Quyết định|Nghị định|Nghị quyết|Thông tư|Kế hoạch|"
     r"Công văn|Điều|điều|khoản|điểm|Chương|chương|mục|Tổ|tổ|khu phố|khu|thôn|xóm|ấp|bản|đội|Đội|"
     r"Quốc lộ|quốc lộ|QL|tỉnh lộ|Tỉnh lộ|ĐT|đường|Đường|km|Km|lô|Lô|phòng|Phòng|tầng|phường|quận|"
     r"năm|tháng|ngày|lúc|khoảng|hồi|từ|đến|SN|sinh|BKS|biển số|hotline|đường dây nóng|điện thoại|"
@@ -68,6 +72,8 @@ def _unit(text: str, end: int) -> tuple[str, int] | None:
             i > 0 and word[:1].isupper() and not words[-1][:1].isupper()
         ):
             break
+        if words and words[-1].endswith(",") and _VERB_AFTER_COMMA.fullmatch(word.lower()):
+            break  # "60 cán bộ, giải cứu …": the list of counted things has ended
         words.append(word + comma)
         stop_at = m.start("unit") + piece.end()
         if comma and (i >= 2 or len(word) > 12):
@@ -83,7 +89,7 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
-    """Statistics in the text, once per (value, unit), skipping spans in ``exclude``."""
+    """Statistics in the text, once per (value, unit head), skipping spans in ``exclude``."""
     text = doc.text
     excluded = list(exclude)
     out: list[Figure] = []
@@ -91,7 +97,7 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
     money_spans: list[tuple[int, int]] = []
 
     def add(value: float, unit: str, start: int, end: int) -> None:
-        key = (value, unit.casefold())
+        key = (value, unit.split()[0].rstrip(",").casefold())  # the title repeats the body's figure
         if key not in seen:
             seen.add(key)
             out.append(Figure(value=value, unit=unit, evidence=doc.evidence(start, end)))
