@@ -131,3 +131,17 @@ def test_letter_of_praise_from_an_authority():
     text = "Bộ trưởng Bộ Công an đã gửi Thư khen, ghi nhận thành tích của Ban chuyên án."
     assert awards(text) == [(["Thư khen"], "Bộ trưởng Bộ Công an", None, None, None)]
     assert awards("Lãnh đạo đơn vị gửi thư khen các cá nhân tham gia chữa cháy.") == []
+
+
+def test_issuer_stops_before_the_year():
+    text = "Đơn vị vinh dự đón nhận Cờ thi đua của UBND tỉnh Hòa Bình năm 2023 và Bằng khen của Bộ Công an."
+    assert [a[1] for a in awards(text)] == ["UBND tỉnh", "Bộ Công an"]
+    text = "Trao Cờ thi đua của UBND tỉnh Hòa Bình năm 2023 cho 2 tập thể."
+    assert awards(text) == [(["Cờ thi đua"], "UBND tỉnh", 2, None, None)]
+
+
+def test_named_unit_receiving_an_award_is_a_grant_without_counts():
+    text = "Công an huyện Kỳ Sơn vinh dự được Chủ tịch nước tặng Huân chương Bảo vệ Tổ quốc hạng Ba."
+    assert awards(text) == [(["Huân chương Bảo vệ Tổ quốc hạng Ba"], "Chủ tịch nước", None, None, None)]
+    text = "Phòng Cảnh sát hình sự đón nhận Cờ thi đua của Bộ Công an."
+    assert awards(text) == [(["Cờ thi đua"], "Bộ Công an", None, None, None)]

@@ -66,7 +66,8 @@ _COUNT = re.compile(
 )
 _COUNT_BEFORE_KIND = re.compile(rf"(?P<n>{_NUMBER})\s+(?:chiếc\s+)?$")
 _ISSUER_AFTER = re.compile(
-    r"\s*(?:của|do)\s+(?P<issuer>.+?)(?=\s+(?:(?:tặng|trao|cho|vì|về|đã|có|trong|đối\s+với)(?!\w)|và\s+\d"
+    r"\s*(?:của|do)\s+(?P<issuer>.+?)(?=\s+(?:(?:tặng|trao|cho|vì|về|đã|có|trong|đối\s+với|năm|giai\s+đoạn|dịp|nhân\s+dịp"
+    r"|tại|ngày|đến|tới)(?!\w)|và\s+\d"
     r"|và\s+(?:" + "|".join(k.replace(" ", r"\s+") for k in _KIND_BASES) + r"))|\s*[,;.:(\n]|$)",
     re.IGNORECASE,
 )
@@ -83,6 +84,10 @@ _GRANT_VERB = re.compile(
 _RECEIVE_VERB = re.compile(
     r"(?:được|đón\s+nhận|nhận|vinh\s+dự\s+(?:được|nhận|đón\s+nhận))(?:\s+(?:trao|tặng|trao\s+tặng))?\s*$",
     re.IGNORECASE,
+)
+# "X (vinh dự) được <authority> tặng", "X đón nhận": the recipient is the subject.
+_PASSIVE = re.compile(
+    r"\s(?:được|đón\s+nhận|nhận)\s(?:[^,;.]*\s)?(?:trao\s+tặng|tặng|trao)?\s*$|\sđón\s+nhận\s*$"
 )
 _KHEN_THUONG = re.compile(
     r"(?<!được\s)(?<!các cấp\s)(?P<verb>khen\s+thưởng|thưởng\s+nóng)"
@@ -219,6 +224,7 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
         if issuer_m:
             grant.issuer = clean_issuer(issuer_m.group("issuer"))
         recipients = _recipients(text[after:next_kind])
+        named_before = False
         last = _apply_counts(grant, recipients)
         if last:
             grant.end = after + last
@@ -226,10 +232,12 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
             grant.total = _int(count_first.group("n"))
             grant.issuer_pending = grant.issuer is None
         else:
-            _recipients_before(grant, text, sentence, grants)
+            named_before = _recipients_before(grant, text, sentence, grants)
         # a letter of praise goes to a unit however the sentence goes on, unless to "các …"
-        grant.named_recipient = _is_named(recipients) or (
-            grant.kinds == ["Thư khen"] and not _GENERIC.match(recipients)
+        grant.named_recipient = (
+            named_before
+            or _is_named(recipients)
+            or (grant.kinds == ["Thư khen"] and not _GENERIC.match(recipients))
         )
         if grant.issuer is None and not grant.issuer_pending:
             grant.issuer = _subject_issuer(text, grants[-1].end if grants else sentence.start, grant.start)
@@ -251,18 +259,24 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
     return grants
 
 
-def _recipients_before(grant: _Grant, text: str, sentence: Span, grants: list[_Grant]) -> None:
-    """Counts written before the kind: "10 tập thể và cá nhân đón nhận Bằng khen …"."""
+def _recipients_before(grant: _Grant, text: str, sentence: Span, grants: list[_Grant]) -> bool:
+    """Recipients written before the kind: counts ("10 tập thể và cá nhân đón nhận Bằng khen …")
+    or a named unit ("Công an huyện X vinh dự được Chủ tịch nước tặng Huân chương …"); True for
+    the latter."""
     begin = grants[-1].end if grants else sentence.start
     before = text[begin : grant.start]
     verb = _RECEIVE_VERB.search(before)
-    if not verb:
-        return
-    _apply_counts(grant, before[: verb.start()])
-    if grant.counted():
-        first = _COUNT.search(before)
-        if first:
-            grant.start = begin + first.start()
+    if verb:
+        _apply_counts(grant, before[: verb.start()])
+        if grant.counted():
+            first = _COUNT.search(before)
+            if first:
+                grant.start = begin + first.start()
+            return False
+    if grants and grants[-1].named_recipient and re.fullmatch(r"[^,;.]*\svà\s*", before):
+        return True  # "… đón nhận Cờ thi đua của X và Bằng khen của Y": the same recipient
+    passive = _PASSIVE.search(before)
+    return passive is not None and re.search(rf"[{UPPER}]", before[: passive.start()]) is not None
 
 
 def _kind_less(doc: Document, sentence: Span, grants: list[_Grant]) -> None:
