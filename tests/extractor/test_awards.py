@@ -145,3 +145,5 @@ def test_named_unit_receiving_an_award_is_a_grant_without_counts():
     assert awards(text) == [(["Huân chương Bảo vệ Tổ quốc hạng Ba"], "Chủ tịch nước", None, None, None)]
     text = "Phòng Cảnh sát hình sự đón nhận Cờ thi đua của Bộ Công an."
     assert awards(text) == [(["Cờ thi đua"], "Bộ Công an", None, None, None)]
+    assert awards("Các tập thể nhận Bằng khen của Chủ tịch UBND tỉnh.") == []
+    assert awards("Đại biểu đón nhận Giấy khen của Giám đốc Công an tỉnh.") == []

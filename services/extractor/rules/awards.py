@@ -89,6 +89,9 @@ _RECEIVE_VERB = re.compile(
 _PASSIVE = re.compile(
     r"\s(?:được|đón\s+nhận|nhận)\s(?:[^,;.]*\s)?(?:trao\s+tặng|tặng|trao)?\s*$|\sđón\s+nhận\s*$"
 )
+_UNNAMED_SUBJECT = re.compile(
+    r"(?:Các|Những|Nhiều|Đại\s+biểu|Đại\s+diện|Tập\s+thể|Cá\s+nhân|Lãnh\s+đạo|\d)", re.IGNORECASE
+)
 _KHEN_THUONG = re.compile(
     r"(?<!được\s)(?<!các cấp\s)(?P<verb>khen\s+thưởng|thưởng\s+nóng)"
     r"(?:\s+(?:đột\s+xuất|thành\s+tích))?\s+(?:cho\s+)?",
@@ -276,7 +279,10 @@ def _recipients_before(grant: _Grant, text: str, sentence: Span, grants: list[_G
     if grants and grants[-1].named_recipient and re.fullmatch(r"[^,;.]*\svà\s*", before):
         return True  # "… đón nhận Cờ thi đua của X và Bằng khen của Y": the same recipient
     passive = _PASSIVE.search(before)
-    return passive is not None and re.search(rf"[{UPPER}]", before[: passive.start()]) is not None
+    if passive is None:
+        return False
+    subject = before[: passive.start()].strip()
+    return re.search(rf"[{UPPER}]", subject) is not None and not _UNNAMED_SUBJECT.match(subject)
 
 
 def _kind_less(doc: Document, sentence: Span, grants: list[_Grant]) -> None:
