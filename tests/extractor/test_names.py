@@ -68,3 +68,7 @@ def test_title_words_after_a_family_name_are_not_a_name():
 
 def test_businesses_named_after_people_are_not_names():
     assert names("kiểm tra Công ty TNHH Trần Gia Phát và nhà hàng Lê Văn Sỹ") == []
+
+
+def test_later_items_of_a_street_list_are_places():
+    assert names("tuần tra trên đường Trần Phú, Hà Huy Tập và Nguyễn Thị Minh Khai") == []

@@ -44,6 +44,11 @@ _NOT_NAME_WORDS = frozenset(
 _TITLE_WORDS = frozenset(
     {"Trưởng", "Giám", "Chủ", "Bí", "Tổng", "Thứ", "Phó", "Chánh", "Ủy", "Uỷ", "Bộ", "Cục", "Phòng", "Sở"}
 )
+# A later item of a list of streets: "đường Trần Phú, Hà Huy Tập", "phố Nguyễn Du và Lê Duẩn".
+_STREET_LIST = re.compile(
+    rf"(?i:đường|phố|ngõ|tuyến)\s+(?:[{UPPER}][{LOWER}]*\s*){{1,4}}"
+    rf"(?:(?:,|và)\s*(?:[{UPPER}][{LOWER}]*\s*){{1,4}})*(?:,|\svà)\s*$"
+)
 _ADMIN_WORDS = frozenset(
     ("tỉnh", "huyện", "quận", "xã", "phường", "thị trấn", "thành phố", "tp", "tp.", "thị xã", "tx")
 )
@@ -90,6 +95,8 @@ def is_place(name: str, before: str = "") -> bool:
     """True when ``name`` is a place ("Hà Nội") or follows a place word ("đường Lê Lợi")."""
     words = name.casefold().split()
     if any(" ".join(words[:n]) in place_names() for n in range(len(words), 1, -1)):
+        return True
+    if _STREET_LIST.search(before):
         return True
     words = before.rstrip().split()
     if not words:

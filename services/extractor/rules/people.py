@@ -35,7 +35,7 @@ _SUSPECT_CUE = re.compile(
 # a suspect (officials there carry a rank or a position, victims an honorific).
 _CRIME_SENTENCE = re.compile(
     r"bắt\s+(?:giữ|quả\s+tang|khẩn\s+cấp)|tạm\s+giữ(?!\s+(?:phương\s+tiện|xe|giấy|tang\s+vật))|tạm\s+giam|khởi\s+tố|truy\s+tố|truy\s+nã|xét\s+xử"
-    r"|bị\s+can|bị\s+cáo|đối\s+tượng|xử\s+phạt|bị\s+phạt|lừa\s+đảo|chiếm\s+đoạt|ma\s+túy|trộm|cướp|đánh\s+bạc",
+    r"|bị\s+can|bị\s+cáo|đối\s+tượng|xử\s+phạt|bị\s+phạt|vi\s+phạm\s+nồng\s+độ\s+cồn|lập\s+biên\s+bản|lừa\s+đảo|chiếm\s+đoạt|ma\s+túy|trộm|cướp|đánh\s+bạc",
     re.IGNORECASE,
 )
 # Honorifics papers give victims and witnesses, not suspects ("đối tượng", a bare name).
