@@ -40,3 +40,16 @@ def test_sentence_or_caption_on_the_last_line_is_not_an_author():
 
 def test_unit_credited_on_the_last_line_is_not_an_author():
     assert authors("Lực lượng chức năng tuần tra.\nCông An Huyện Na Hang") == []
+
+
+def test_related_news_headers_are_skipped():
+    assert authors("Ra quân bảo đảm trật tự.\nNgọc Bích\nTIN LIÊN QUAN\nTin Cùng Chuyên Mục") == ["Ngọc Bích"]
+
+
+def test_headlines_of_related_articles_after_the_footer_are_not_read():
+    text = (
+        "Lực lượng chức năng đã bàn giao tang vật.\nQuốc Việt\nÝ kiến bạn đọc\nNhững tin cũ hơn\n"
+        "Công an huyện Pác Nặm ra quân tuyên truyền phòng chống ma túy trong thanh thiếu niên\n"
+        "Hoàng Minh Tuấn"
+    )
+    assert authors(text) == ["Quốc Việt"]

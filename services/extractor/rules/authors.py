@@ -20,7 +20,9 @@ _BYLINE = re.compile(
 )
 # Page furniture after the article body, skipped when looking for a name on the last line.
 _FOOTER = re.compile(
-    r"^(?:Ý\s+kiến\s+bạn\s+đọc|Những\s+tin\s+(?:mới|cũ)\s+hơn|Tin\s+liên\s+quan|Bài\s+liên\s+quan"
+    r"^(?:Ý\s+kiến\s+bạn\s+đọc|Những\s+tin\s+(?:mới|cũ)\s+hơn|Tin\s+liên\s+quan|Bài\s+(?:viết\s+)?liên\s+quan"
+    r"|Tin\s+cùng\s+chuyên\s+mục|Tin\s+khác|Đọc\s+thêm|Có\s+thể\s+bạn\s+quan\s+tâm|Tin\s+mới\s+nhất|Video|Ảnh"
+    r"|Tin\s+nổi\s+bật|Đọc\s+nhiều|Xem\s+nhiều|Bình\s+chọn|Thông\s+tin\s+cần\s+biết"
     r"|Tags?\s*:|Từ\s+khóa|Chia\s+sẻ|In\s+bài|Bình\s+luận|Đánh\s+giá|Xem\s+thêm|Nguồn\s*:|Theo\s+dòng"
     r"|Gửi\s+bình\s+luận|\d+|/\.|\.|Tổng\s+số\s+điểm.*|Bạn\s+đã\s+không\s+sử\s+dụng.*|\(?(?:Theo|Nguồn)\s+.+\)?"
     r"|Lượt\s+xem.*|Đã\s+xem.*|\d+\s+lượt\s+xem|Quay\s+lại|Về\s+đầu\s+trang|Chia\s+sẻ.*)$",
@@ -30,6 +32,12 @@ _SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+")
 _DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB)\.?\s+", re.IGNORECASE)
 _NOT_AUTHORS = frozenset({"ctv", "pv", "btv", "nhóm pv", "tổng hợp", "st", "sưu tầm", "ảnh", "video"})
 _MAX_LAST_LINES = 6
+_MAX_TAIL = 40
+_BLOCK_HEADER = re.compile(
+    r"^(?:Ý\s+kiến\s+bạn\s+đọc|Những\s+tin\s+(?:mới|cũ)\s+hơn|Tin\s+liên\s+quan|Bài\s+(?:viết\s+)?liên\s+quan"
+    r"|Tin\s+cùng\s+chuyên\s+mục|Tin\s+khác|Đọc\s+thêm|Có\s+thể\s+bạn\s+quan\s+tâm|Theo\s+dòng\s+sự\s+kiện)\s*:?$",
+    re.IGNORECASE,
+)
 # First words of a unit or a publication credited on the last line ("Công An Tỉnh …", "Báo …").
 _UNIT_WORDS = frozenset(
     {"công", "báo", "đài", "phòng", "ban", "cổng", "tạp", "bộ", "cục", "sở", "ủy", "ubnd", "đội", "hội"}
@@ -54,8 +62,15 @@ def _names(raw: str) -> list[str]:
 
 
 def _last_line(doc: Document) -> Span | None:
-    """The last line that is not page furniture, when it is short enough to be a byline."""
-    for line in reversed(doc.lines[-_MAX_LAST_LINES:]):
+    """The last line of the body that is not page furniture. The body ends at the first block
+    header among the last lines ("Ý kiến bạn đọc", "Tin liên quan" …): what follows is other
+    articles' headlines."""
+    lines = doc.lines[-_MAX_TAIL:]
+    for i, line in enumerate(lines):
+        if _BLOCK_HEADER.match(line.text):
+            lines = lines[:i]
+            break
+    for line in reversed(lines[-_MAX_LAST_LINES:]):
         if _FOOTER.match(line.text):
             continue
         return line
