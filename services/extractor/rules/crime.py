@@ -53,6 +53,8 @@ _INJURED = re.compile(
     r"|(?P<one>người còn lại|người đi cùng|người ngồi sau)\s+bị\s+thương)"
 )
 
+_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương")
+
 _SEIZURE_TRIGGER = re.compile(
     r"thu giữ|tạm giữ|tịch thu|thu được|thu|phát hiện|tang vật|vật chứng|cất giấu|giấu|mang theo|"
     r"trong người có|số ma túy|bắt quả tang|vận chuyển|tàng trữ|mua bán",
@@ -151,11 +153,20 @@ def extract_suspects(doc: Document) -> list[Suspect]:
     return suspects
 
 
+def _near_casualty_words(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of ``pattern`` around "chết", "tử vong", "thương" … (scanning only there is fast)."""
+    found: dict[tuple[int, int], re.Match[str]] = {}
+    for anchor in _CASUALTY_WORD.finditer(text):
+        for m in pattern.finditer(text, max(0, anchor.start() - 60), min(len(text), anchor.end() + 30)):
+            found.setdefault(m.span(), m)
+    return [found[k] for k in sorted(found)]
+
+
 def extract_casualties(doc: Document) -> Casualties | None:
     """Dead and injured counts (the largest stated, as reports repeat them), or None when none."""
     best: dict[str, tuple[int, int, int]] = {}
     for key, pattern in (("dead", _DEAD), ("injured", _INJURED)):
-        for m in pattern.finditer(doc.text):
+        for m in _near_casualty_words(doc.text, pattern):
             value = 1 if m.groupdict().get("one") else _number(m["n"] or m["n2"])
             if value is not None and (key not in best or value > best[key][0]):
                 best[key] = (value, m.start(), m.end())
@@ -169,11 +180,6 @@ def extract_casualties(doc: Document) -> Casualties | None:
         injured=best["injured"][0] if "injured" in best else None,
         evidence=doc.evidence(start, end),
     )
-
-
-def casualty_spans(doc: Document) -> list[tuple[int, int]]:
-    """Every span stating a casualty count (so figures do not count them again)."""
-    return [(m.start(), m.end()) for p in (_DEAD, _INJURED) for m in p.finditer(doc.text)]
 
 
 def extract_seizures(doc: Document) -> list[Seizure]:
@@ -211,10 +217,6 @@ def extract_seizures(doc: Document) -> list[Seizure]:
                 )
             )
     return out
-
-
-def seizure_spans(doc: Document) -> list[tuple[int, int]]:
-    return [(s.evidence.start, s.evidence.end) for s in extract_seizures(doc) if s.evidence]
 
 
 def extract_vehicles(doc: Document) -> list[Vehicle]:

@@ -15,14 +15,15 @@ from schemas.event import Evidence
 from services.extractor.rules.document import Document
 
 _PART_OF_DAY = r"(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng|khuya|sáng sớm|chiều tối|đêm khuya)"
+# The patterns start at the digits (fast to scan); the lead word is looked for just before.
 _DMY = re.compile(
-    rf"(?i:(?P<lead>{_PART_OF_DAY})\s+(?:(?:hôm\s+)?(?:nay|qua)\s*\(?|ngày\s+)?)?"
-    r"(?<![\w/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:(?P=sep)\s*(?P<y>(?:19|20)\d{2}))?(?![\w/]|[.-]\d)"
+    r"(?<![\w/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:(?P=sep)\s*(?P<y>(?:19|20)\d{2}))?"
+    r"(?![\w/]|[.-]\d)"
 )
 _WORDY = re.compile(
-    rf"(?i:(?P<lead>{_PART_OF_DAY})\s+(?:ngày\s+)?)?(?<!\w)(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})"
-    r"(?:\s*(?:năm|,)\s*(?P<y>(?:19|20)\d{2}))?(?!\w)",
+    r"(?<!\w)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*(?:năm|,)\s*(?P<y>(?:19|20)\d{2}))?(?!\w)"
 )
+_LEAD = re.compile(rf"(?i:{_PART_OF_DAY})\s+(?:(?:hôm\s+)?(?:nay|qua)\s*\(?|ngày\s+)?$")
 # Words just before a date that make it not the event's day.
 _SKIP_BEFORE = re.compile(
     r"(?:sinh|số\s+[\w/.-]+|ký|ban hành|từ|kể từ|đến|tới|trước|hạn|hết hạn|cấp|hiệu lực|\d+/[A-ZĐ][\w/-]*)"
@@ -50,9 +51,10 @@ def date_mentions(doc: Document) -> list[tuple[date, int, int, bool]]:
     out = []
     for pattern in (_DMY, _WORDY):
         for m in pattern.finditer(doc.text):
-            if pattern is _DMY and m["sep"] != "/" and not m["lead"]:
+            lead = _LEAD.search(doc.text, max(0, m.start() - 30), m.start())
+            if pattern is _DMY and m["sep"] != "/" and not lead:
                 continue  # "12-3" or "12.3" alone is too often something else
-            start = m.start()
+            start = lead.start() if lead else m.start()
             before = doc.text[max(0, start - 40) : start]
             if _SKIP_BEFORE.search(before) or _RANGE_AFTER.match(doc.text, m.end()):
                 continue
@@ -63,7 +65,7 @@ def date_mentions(doc: Document) -> list[tuple[date, int, int, bool]]:
                 continue
             when = _resolve(day, month, int(m["y"]) if m["y"] else None, doc)
             if when is not None:
-                out.append((when, start, m.end(), bool(m["lead"])))
+                out.append((when, start, m.end(), bool(lead)))
     out.sort(key=lambda x: x[1])
     return out
 

@@ -38,7 +38,11 @@ _CUES: dict[str, str] = {
     "sanction": r"xử phạt vi phạm hành chính|xử phạt hành chính|quyết định xử phạt|xử phạt|phạt tiền|"
     r"tước (?:quyền sử dụng )?giấy phép|lập biên bản vi phạm",
 }
-_PATTERNS = {t: re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for t, p in _CUES.items()}
+# Matched against the lower-cased text (faster than IGNORECASE on Vietnamese letters).
+# One scan for every type: each type's cues form a named group.
+_ALL_CUES = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<{t}>{p.lower()})" for t, p in _CUES.items()) + r")(?!\w)"
+)
 # A warning (not only a fraud story) makes fraud_warning.
 _WARNING = re.compile(
     r"cảnh báo|khuyến cáo|cảnh giác|đề nghị người dân|nâng cao cảnh giác|thủ đoạn", re.IGNORECASE
@@ -70,16 +74,16 @@ def type_scores(doc: Document) -> dict[str, float]:
     head_end = lines[0].end if lines and len(lines[0].text) <= _HEAD_MAX_CHARS else 0
     head = doc.title + "\n" if doc.title else ""
     scores: dict[str, float] = {}
-    for event_type, pattern in _PATTERNS.items():
-        score = _HEAD_WEIGHT * len(pattern.findall(head))
-        for m in pattern.finditer(doc.text):
-            if _NOT_A_CUE_BEFORE.search(doc.text, max(0, m.start() - 20), m.start()):
-                continue
-            if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
-                continue
-            score += _HEAD_WEIGHT if m.start() < head_end else 1.0
-        if score:
-            scores[event_type] = score
+    text, head = doc.text.lower(), head.lower()
+    for m in _ALL_CUES.finditer(head):
+        scores[m.lastgroup] = scores.get(m.lastgroup, 0.0) + _HEAD_WEIGHT
+    for m in _ALL_CUES.finditer(text):
+        event_type = m.lastgroup
+        if _NOT_A_CUE_BEFORE.search(doc.text, max(0, m.start() - 20), m.start()):
+            continue
+        if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
+            continue
+        scores[event_type] = scores.get(event_type, 0.0) + (_HEAD_WEIGHT if m.start() < head_end else 1.0)
     if "fraud_warning" in scores and not _WARNING.search(doc.text):
         del scores["fraud_warning"]  # a fraud case told without a warning to the public
     # A scam warning about fake wanted notices is not a wanted notice.

@@ -36,19 +36,136 @@ _VERB_AFTER_COMMA = re.compile(
     r"giải|thu|bắt|phát|đạt|góp|tham|tiếp|triển|thực|xử|khởi|cứu|đưa|kịp|làm|gây|khiến|trong|"
     r"chiếm|cung|hỗ|vận|tuyên|ký|tăng|giảm"
 )
-_BEFORE_BLOCK = re.compile(
-    r"(?<!\w)(?:BCĐ|(?i:chỉ đạo|quận|phường|xã|huyện|tổ|khu phố|thôn|ấp|khóm|khối)|ngõ|ngách|hẻm|kiệt|"
-    r"số|số nhà|nhà|Chỉ đạo|Ban|Đề án|Chỉ thị|Quyết định|Nghị định|Nghị quyết|Thông tư|Kế hoạch|"
-    r"Công văn|Điều|điều|khoản|điểm|Chương|chương|mục|Tổ|tổ|khu phố|khu|thôn|xóm|ấp|bản|đội|Đội|"
-    r"Quốc lộ|quốc lộ|QL|tỉnh lộ|Tỉnh lộ|ĐT|đường|Đường|km|Km|lô|Lô|phòng|Phòng|tầng|phường|quận|"
-    r"năm|tháng|ngày|lúc|khoảng|hồi|từ|đến|SN|sinh|BKS|biển số|hotline|đường dây nóng|điện thoại|"
-    r"gọi|số điện thoại|lần thứ|khóa|khoá|kỳ|Kỳ|Khóa|Đại hội|lớp|Lớp|hạng|thứ|top|Top|tuổi|"
-    r"xe|nhà|tàu|Trường|trường|Sư đoàn|Trung đoàn|Tiểu đoàn|Đại đội|Quân khu|Bệnh viện|Kênh|kênh|"
-    r"Lữ đoàn|Cụm|cụm|Khu|tập|Tập|trang|Trang|giai đoạn|nhiệm kỳ|Nhiệm kỳ)\s*$"
+# Words just before a number that make it part of a name, an address, a date or a document number
+# ("Ban Chỉ đạo 138", "tổ 5", "Quốc lộ 1A", "năm 2023"); matched on the last one to three words.
+_BLOCK_BEFORE = frozenset(
+    {
+        "BCĐ",
+        "ngõ",
+        "ngách",
+        "hẻm",
+        "kiệt",
+        "số",
+        "số nhà",
+        "nhà",
+        "Chỉ đạo",
+        "Ban",
+        "Đề án",
+        "Chỉ thị",
+        "Quyết định",
+        "Nghị định",
+        "Nghị quyết",
+        "Thông tư",
+        "Kế hoạch",
+        "Công văn",
+        "Điều",
+        "điều",
+        "khoản",
+        "điểm",
+        "Chương",
+        "chương",
+        "mục",
+        "Tổ",
+        "tổ",
+        "khu phố",
+        "khu",
+        "thôn",
+        "xóm",
+        "ấp",
+        "bản",
+        "đội",
+        "Đội",
+        "Quốc lộ",
+        "quốc lộ",
+        "QL",
+        "tỉnh lộ",
+        "Tỉnh lộ",
+        "ĐT",
+        "đường",
+        "Đường",
+        "km",
+        "Km",
+        "lô",
+        "Lô",
+        "phòng",
+        "Phòng",
+        "tầng",
+        "phường",
+        "quận",
+        "năm",
+        "tháng",
+        "ngày",
+        "lúc",
+        "khoảng",
+        "hồi",
+        "từ",
+        "đến",
+        "SN",
+        "sinh",
+        "BKS",
+        "biển số",
+        "hotline",
+        "đường dây nóng",
+        "điện thoại",
+        "gọi",
+        "số điện thoại",
+        "lần thứ",
+        "khóa",
+        "khoá",
+        "kỳ",
+        "Kỳ",
+        "Khóa",
+        "Đại hội",
+        "lớp",
+        "Lớp",
+        "hạng",
+        "thứ",
+        "top",
+        "Top",
+        "tuổi",
+        "xe",
+        "tàu",
+        "Trường",
+        "trường",
+        "Sư đoàn",
+        "Trung đoàn",
+        "Tiểu đoàn",
+        "Đại đội",
+        "Quân khu",
+        "Bệnh viện",
+        "Kênh",
+        "kênh",
+        "Lữ đoàn",
+        "Cụm",
+        "cụm",
+        "Khu",
+        "tập",
+        "Tập",
+        "trang",
+        "Trang",
+        "giai đoạn",
+        "nhiệm kỳ",
+        "Nhiệm kỳ",
+    }
+)
+_BLOCK_BEFORE_ANY_CASE = frozenset(
+    {"chỉ đạo", "quận", "phường", "xã", "huyện", "tổ", "khu phố", "thôn", "ấp", "khóm", "khối"}
 )
 # Units that start with a capital: forces counted by name ("1.131 Công an xã bán chuyên trách").
 _CAPITAL_UNIT = re.compile(r"(?:Công an|Cảnh sát|CSGT|CBCS|Đảng viên|Hội viên|Đoàn viên|Tổ|Ban|Đội)\b")
 _ABOUT_BEFORE = re.compile(r"(?:hơn|trên|gần|khoảng|tới|đến|lên tới|lên đến|tổng số|tổng cộng|gần như)\s*$")
+
+
+def _blocked(before: str) -> bool:
+    """True when the words right before a number make it a name, address, date or document number."""
+    if not before or before[-1:] not in " \t":
+        return False
+    words = before.split()[-3:]
+    for k in range(1, len(words) + 1):
+        phrase = " ".join(words[-k:])
+        if phrase in _BLOCK_BEFORE or phrase.lower() in _BLOCK_BEFORE_ANY_CASE:
+            return True
+    return False
 
 
 def _in_quotes(text: str, pos: int) -> bool:
@@ -119,7 +236,7 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
         if value is None:
             continue
         before = text[max(0, start - 30) : start]
-        if _BEFORE_BLOCK.search(before) and not _ABOUT_BEFORE.search(before):
+        if _blocked(before) and not _ABOUT_BEFORE.search(before):
             continue
         if before.rstrip().endswith(("“", "(", "#", "№")) or _in_quotes(text, start):
             continue
