@@ -87,8 +87,6 @@ def name_pattern() -> re.Pattern[str]:
 
 # Initials only ("T.X.B", "N.V.T."): a name only where context says a person is meant.
 INITIALS = re.compile(rf"(?<![{LOWER}{UPPER}.])(?:[{UPPER}]\.){{1,3}}[{UPPER}]\.?(?![{LOWER}{UPPER}])")
-# A single letter ("bà T.", "anh B") is not a name.
-LONE_INITIAL = re.compile(rf"^[{UPPER}]\.?$")
 
 
 def is_place(name: str, before: str = "") -> bool:
@@ -129,12 +127,6 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[
         if not is_place(name, text[max(0, begin - 60) : begin]):
             out.append((begin, begin + len(name), name))
     return out
-
-
-def clean_name(name: str) -> str:
-    """A name with surrounding punctuation and spaces removed, inner spaces collapsed."""
-    name = " ".join(name.split())
-    return name.strip(' ,;:-–()"“”')
 
 
 def normal_case(name: str) -> str:
