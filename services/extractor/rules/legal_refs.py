@@ -18,12 +18,14 @@ _KINDS_SYMBOL = (
     r"|Thông báo|Công điện|Quy chế(?: phối hợp)?|Đề án|Thông tri"
 )
 _SYMBOL = r"\d+[a-z]?(?:\s*[/-]\s*[\w.Đđ]+(?:[-/][\wĐđ.]+)*)?"
+# The leading class lets the scan skip every position that cannot start a kind.
 _LEGAL_RE = re.compile(
-    rf"(?<!\w)(?P<kind>(?i:{_KINDS_BARE}))\s+(?:số\s+)?(?P<num>{_SYMBOL})"
+    r"(?=[TtNnQqCcLlPpKkHhĐđ])"
+    rf"(?:(?<!\w)(?P<kind>(?i:{_KINDS_BARE}))\s+(?:số\s+)?(?P<num>{_SYMBOL})"
     rf"|(?<!\w)(?P<kind2>(?i:{_KINDS_SYMBOL}))\s+(?:(?:số\s+)(?P<num2>{_SYMBOL})|"
     rf"(?P<num3>\d+[a-z]?\s*[/-]\s*[\w.Đđ]+(?:[-/][\wĐđ.]+)*))"
     r"|(?<!\w)(?P<kind4>Điều)\s+(?P<num4>\d+[a-z]?)(?P<code>(?:\s+(?:khoản\s+\d+\s+)?(?:của\s+)"
-    r"?(?:Bộ luật|Luật)\s+[^\d,.;()]{3,40}?(?=\s*(?:năm|[,.;()]|$)))?)",
+    r"?(?:Bộ luật|Luật)\s+[^\d,.;()]{3,40}?(?=\s*(?:năm|[,.;()]|$)))?))",
 )
 _KIND_STARTS_LOWER = re.compile(r"[a-zđ]")
 

@@ -19,6 +19,12 @@ MONEY_RE = re.compile(
     re.IGNORECASE,
 )
 
+_DIGITS = re.compile(r"[\d.,]+")
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 55.875 / 1.234,5
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")  # 1,250,000 (English grouping)
+_COMMA_DECIMAL = re.compile(r"\d+,\d+")  # 12,5
+_DOT_DECIMAL = re.compile(r"\d+\.\d+")  # 12.5 written the English way
+
 _WORDS = {
     "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
     "tám": 8, "chín": 9, "mười": 10,
@@ -28,18 +34,18 @@ _WORDS = {
 def parse_number(s: str) -> int | float | None:
     """The value of a number written the Vietnamese way; None when ``s`` is not a number."""
     s = s.strip()
-    if not s or not re.fullmatch(r"[\d.,]+", s) or not s[0].isdigit():
+    if not s or not _DIGITS.fullmatch(s) or not s[0].isdigit():
         return None
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):  # 55.875 / 1.234,5
+    if _DOT_GROUPS.fullmatch(s):  # 55.875 / 1.234,5
         whole, _, frac = s.partition(",")
         return _clean(float(whole.replace(".", "") + ("." + frac if frac else "")))
-    if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", s):  # 1,250,000 (English grouping)
+    if _COMMA_GROUPS.fullmatch(s):  # 1,250,000 (English grouping)
         return int(s.replace(",", ""))
-    if re.fullmatch(r"\d+,\d+", s):  # 12,5
+    if _COMMA_DECIMAL.fullmatch(s):  # 12,5
         return _clean(float(s.replace(",", ".")))
-    if re.fullmatch(r"\d+\.\d+", s):  # 12.5 written the English way
+    if _DOT_DECIMAL.fullmatch(s):  # 12.5 written the English way
         return _clean(float(s))
-    if re.fullmatch(r"\d+", s):
+    if s.isdigit():
         return int(s)
     return None
 
