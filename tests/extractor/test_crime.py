@@ -99,3 +99,14 @@ def test_phone_seized_is_its_own_item():
     text = "Tang vật thu giữ gồm 0,52 gam heroin, 01 điện thoại di động."
     got = [(z.item, z.quantity, z.unit) for z in extract_seizures(Document(text))]
     assert got == [("heroin", 0.52, "gam"), ("điện thoại di động", 1, "điện thoại")]
+
+
+def test_name_outside_surname_list_before_birth_year_and_weighed_drug():
+    text = (
+        "Tổ công tác Đội Cảnh sát điều tra tội phạm về ma túy kiểm tra, phát hiện Y Sơn Niê (SN 1996, trú "
+        "buôn Ea Kly) cất giấu 1 túi nilon chứa ma túy đá có trọng lượng 5,2 gam."
+    )
+    doc = Document(text)
+    [s] = extract_suspects(doc)
+    assert (s.name, s.birth_year, s.residence, s.charges) == ("Y Sơn Niê", 1996, "buôn Ea Kly", [])
+    assert [(z.item, z.quantity, z.unit) for z in extract_seizures(doc)] == [("ma túy đá", 5.2, "gam")]

@@ -94,3 +94,17 @@ def test_meeting_report_quoting_arrests_is_not_an_arrest():
         "Tại hội nghị tổng kết, Công an huyện cho biết trong năm đã bắt giữ 45 đối tượng, khởi tố 30 vụ án."
     )
     assert _types(text) == {"meeting"}
+
+
+def test_vehicles_held_in_a_traffic_drive_are_not_an_arrest():
+    text = (
+        "Ra quân cao điểm bảo đảm trật tự an toàn giao thông\n"
+        "Trong đợt cao điểm, lực lượng CSGT kiểm tra 1.250 phương tiện, tạm giữ 95 xe mô tô."
+    )
+    assert "arrest" not in _types(text)
+    assert "campaign" in _types(text)
+
+
+def test_accident_named_in_title():
+    text = "Tai nạn liên hoàn trên cao tốc, 3 người tử vong\nXe khách va chạm với xe tải trên cao tốc."
+    assert _types(text) == {"traffic_accident"}

@@ -11,7 +11,7 @@ import re
 
 from schemas.event import Casualties, Seizure, Suspect, Vehicle
 from services.extractor.rules.document import Document
-from services.extractor.rules.names import INITIALS, find_names
+from services.extractor.rules.names import INITIALS, LOWER, UPPER, find_names
 from services.extractor.rules.numbers import NUMBER, parse_number, word_number
 
 _SUSPECT_BEFORE = re.compile(
@@ -23,6 +23,12 @@ _SUSPECT_BEFORE = re.compile(
 _BIRTH = re.compile(
     r"^\s*[(,]\s*(?:SN|sinh năm|sinh ngày\s+\d{1,2}/\d{1,2}/)\s*:?\s*(?P<y>(?:19|20)\d{2})", re.IGNORECASE
 )
+# A capitalised run right before "(SN 1996": a name the surname list misses ("Y Sơn Niê").
+_NAME_BEFORE_BIRTH = re.compile(
+    rf"(?<![{LOWER}{UPPER}])(?P<name>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*){{1,4}})"
+    r"\s*\((?:SN|sinh năm)\s*(?:19|20)\d{2}"
+)
+_NOT_A_NAME_START = frozenset({"Công", "Ủy", "Uỷ", "Ban", "Phòng", "Đội", "Cục", "Bộ", "Tỉnh", "Huyện", "Xã"})
 _AGE = re.compile(r"^\s*[(,]\s*(?P<age>\d{1,2})\s*tuổi", re.IGNORECASE)
 _RESIDENCE = re.compile(
     r"(?:trú tại|trú ở|trú|ngụ tại|ngụ ở|ngụ|HKTT|thường trú tại|thường trú|quê ở|quê quán|nơi cư "
@@ -36,7 +42,7 @@ _CRIME_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _CHARGE = re.compile(
-    r"(?<!\w)(?:tội|Tội)\s*(?:danh\s*:?\s*)?[“\"]?\s*(?P<charge>[A-ZĐÀ-Ỹa-zđà-ỹ][^”\";:.()\n]{3,100}?)"
+    r"(?<!\w)(?:tội|Tội)(?!\s+(?:phạm|ác|lỗi)\b)\s*(?:danh\s*:?\s*)?[“\"]?\s*(?P<charge>[A-ZĐÀ-Ỹa-zđà-ỹ][^”\";:.()\n]{3,100}?)"
     r"\s*(?=[”\";:.()\n]|,\s|\s+(?:theo|quy định|xảy ra|đối với|xảy|tại)\s)"
 )
 
@@ -69,6 +75,8 @@ _SEIZURE_RE = re.compile(
     r"(?=\s*(?:[,;.()\n]|và\s|cùng\s|trị giá|có\s|để\s|của\s|$))"
 )
 _ITEM_UNIT = re.compile(r"xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|khẩu|kíp|lựu đạn", re.IGNORECASE)
+_CONTAINER = re.compile(r"\b(?:chứa|đựng|bên trong có)\b")
+_WEIGHT_UNIT = re.compile(r"kg|kilôgam|kilogam|ki-lô-gam|gam|gram|gr|g|tấn", re.IGNORECASE)
 _ITEM_TRIM = re.compile(r"^\s*(?:chất\s+)?|\s+(?:các loại|các|loại|nghi là|nghi|là)\s*$", re.IGNORECASE)
 _SEIZABLE_ITEM = re.compile(
     r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|thuốc lắc|hồng phiến|"
@@ -112,6 +120,10 @@ def extract_suspects(doc: Document) -> list[Suspect]:
     candidates = list(find_names(text))
     for m in INITIALS.finditer(text):
         candidates.append((m.start(), m.end(), m.group()))
+    known = {c[0] for c in candidates}
+    for m in _NAME_BEFORE_BIRTH.finditer(text):  # names the surname list misses ("Y Sơn Niê (SN 1996")
+        if m.start("name") not in known and m["name"].split()[0] not in _NOT_A_NAME_START:
+            candidates.append((m.start("name"), m.end("name"), m["name"]))
     for start, end, name in sorted(candidates):
         before = text[max(0, start - 40) : start]
         after = text[end : end + 160]
@@ -195,6 +207,11 @@ def extract_seizures(doc: Document) -> list[Seizure]:
                 continue
             unit = m["unit"]
             item = _ITEM_TRIM.sub("", m["item"]).strip(" :")
+            if _CONTAINER.search(item):
+                continue  # "1 túi nilon chứa ma túy đá có trọng lượng 5,2 gam": the weight is the seizure
+            if not item and _WEIGHT_UNIT.fullmatch(unit):
+                drugs = list(_DRUG_WORDS.finditer(sentence.text, max(0, m.start() - 80), m.start()))
+                item = drugs[-1].group() if drugs else ""
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
                 continue

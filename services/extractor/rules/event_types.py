@@ -20,13 +20,16 @@ _CUES: dict[str, str] = {
     r"Huân chương|Kỷ niệm chương|Huy chương|danh hiệu)|khen thưởng|biểu dương|tặng thưởng|thư khen|vinh danh",
     "campaign": r"phát động|ra quân|đợt cao điểm|cao điểm tấn công|chiến dịch|tháng cao điểm|"
     r"tuyên truyền (?:về|cho|đến|tới|phòng|pháp luật|lưu động)|tổ chức tuyên truyền|ký kết giao ước thi đua",
-    "arrest": r"bắt quả tang|bắt giữ|bắt khẩn cấp|tạm giữ|bắt được|truy bắt|bắt \d+ đối tượng|"
+    "arrest": r"bắt quả tang|bắt giữ|bắt khẩn cấp|"
+    r"tạm giữ(?!\s+(?:\d+\s+)?(?:phương tiện|xe|giấy|tang vật|hàng|tài sản))|"
+    r"bắt được|truy bắt|bắt \d+ đối tượng|"
     r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|di lý",
     "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|bị can|bị cáo|tuyên phạt|tuyên án|phiên tòa|án tù|"
     r"đề nghị truy tố|kết luận điều tra",
     "drug_case": r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|thuốc lắc|cần sa|thuốc phiện|"
     r"ma túy đá|MDMA",
-    "traffic_accident": r"tai nạn giao thông|vụ tai nạn|va chạm|tông vào|tông trúng|đâm vào|đâm trúng|"
+    "traffic_accident": r"tai nạn giao thông|vụ tai nạn|tai nạn|"
+    r"va chạm|tông vào|tông trúng|đâm vào|đâm trúng|"
     r"lật xe|xe bị lật|lao xuống|TNGT",
     "fire": r"vụ cháy|đám cháy|hỏa hoạn|hoả hoạn|bốc cháy|xảy ra cháy|cháy lớn|cháy nhà|phát hỏa|"
     r"vụ nổ|phát nổ|cháy rụi|thiêu rụi|cháy (?:xưởng|kho|quán|chung cư|rừng|tiệm)",

@@ -24,7 +24,7 @@ _WORD = r"[^\W\d_][\w-]*"
 _UNIT_RE = re.compile(rf"\s+(?P<unit>{_WORD}(?:,?\s+{_WORD}){{0,5}})")
 _UNIT_STOP = re.compile(
     r"với|và|của|được|đã|đang|sẽ|là|có|cho|tại|trong|trên|từ|đến|để|theo|về|vào|nhưng|thì|mà|do|bởi|như|so|"
-    r"gồm|thuộc|nhằm|cùng|qua|hơn|khoảng|trị|giá|ở|này|đó|nên|phục"
+    r"gồm|thuộc|nhằm|cùng|tuy|song|nhưng|qua|hơn|khoảng|trị|giá|ở|này|đó|nên|phục"
 )
 # Heads that make the number a time, age, duration, distance, size, descriptor or ordinal.
 _BAD_HEAD = re.compile(
