@@ -1,5 +1,19 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.extractor.rules.campaigns import extract_campaigns
+from services.extractor.rules.crime import (
+    extract_casualties,
+    extract_seizures,
+    extract_suspects,
+    extract_vehicles,
+)
+from services.extractor.rules.dates import occurred_on
 from services.extractor.rules.document import Document
 from services.extractor.rules.event_types import classify
+from services.extractor.rules.figures import extract_figures
+from services.extractor.rules.legal_refs import extract_legal_refs
+from services.extractor.rules.provinces import find_locations, find_province
 
 
 def _types(text: str) -> set[str]:
@@ -108,3 +122,43 @@ def test_vehicles_held_in_a_traffic_drive_are_not_an_arrest():
 def test_accident_named_in_title():
     text = "Tai nạn liên hoàn trên cao tốc, 3 người tử vong\nXe khách va chạm với xe tải trên cao tốc."
     assert _types(text) == {"traffic_accident"}
+
+
+_ALPHABET = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyAĐÔƠƯTNHBC àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+    '0123456789.,;:/-()“”"%\n'
+)
+_WORDS = [
+    "ngày", "sáng", "25/5", "12,5", "gam", "heroin", "SN 1990", "trú tại", "tỉnh", "Bắc Kạn", "đối tượng",
+    "Nguyễn Văn A", "(", "tội", "“", "”", "Thông tư số", "23/2012/TT-BCA", "phong trào", "người tử vong",
+    "bị thương", "bắt giữ", "1.234", "tỷ đồng", "%", "BKS", "51F-123.45", "\n", "thu giữ", "xe mô tô",
+]  # fmt: skip
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=_ALPHABET, max_size=400),
+        st.lists(st.sampled_from(_WORDS), max_size=60).map(" ".join),
+    ),
+    st.one_of(st.none(), st.dates()),
+)
+@settings(max_examples=150, deadline=None)
+def test_fact_rules_never_crash_and_evidence_points_into_the_text(text, published):
+    doc = Document(text, published=published)
+    assert classify(doc)
+    facts = [
+        *extract_figures(doc),
+        *extract_legal_refs(doc),
+        *extract_campaigns(doc),
+        *extract_suspects(doc),
+        *extract_seizures(doc),
+        *extract_vehicles(doc),
+        *find_locations(doc),
+    ]
+    for extra in (find_province(doc), extract_casualties(doc)):
+        if extra is not None:
+            facts.append(extra)
+    found = occurred_on(doc)
+    evidences = [f.evidence for f in facts] + ([found[1]] if found else [])
+    for ev in evidences:
+        assert ev is not None and 0 <= ev.start < ev.end <= len(doc.text)
