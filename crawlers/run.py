@@ -154,7 +154,10 @@ def crawl(
     """
     from scrapy.crawler import CrawlerProcess
 
+    from crawlers.spiders.base import parse_since
+
     source = load_sources(sources_file).get(source_id)
+    parse_since(since)  # a bad date is the caller's error, not a crashed run
     settings = scrapy_settings(overrides)
     state = CrawlState(settings.get("BANTIN_CRAWL_STATE_URL"))
     try:
@@ -167,24 +170,31 @@ def crawl(
             spider_args["since"] = since
         if sources_file:
             spider_args["sources_file"] = str(sources_file)
+        settings.set("LOG_INSTALL_ROOT_HANDLER", install_root_handler, priority="cmdline")
         started = time.monotonic()
-        process = CrawlerProcess(settings, install_root_handler=install_root_handler)
-        crawler = process.create_crawler(source.spider)
-        try:
-            process.crawl(crawler, **spider_args)
-            process.start()
-            stats = crawler.stats.get_stats() if crawler.stats else {}
-        except Exception as exc:
-            logger.exception("crawl of %s crashed", source.id)
-            stats = {"finish_reason": f"crashed: {exc!r}"}
-        if getattr(crawler, "spider", None) is None and "finish_reason" not in stats:
-            stats["finish_reason"] = "spider did not start (see the log)"
+        stats = _run_spider(CrawlerProcess(settings), source.spider, spider_args)
         summary = summarize(source.id, stats, time.monotonic() - started, previous)
         summary.run_id = run_id
         state.finish_run(run_id, summary.to_dict())
         return summary
     finally:
         state.close()
+
+
+def _run_spider(process: Any, spider: str, spider_args: dict[str, Any]) -> dict[str, Any]:
+    """Run the crawl to its end; Scrapy's stats, or a ``finish_reason`` saying why it crashed."""
+    crashes: list[str] = []
+    crawler = process.create_crawler(spider)
+    done = process.crawl(crawler, **spider_args)
+    done.addErrback(lambda failure: crashes.append(failure.getErrorMessage()) and None)
+    try:
+        process.start()
+    except Exception as exc:
+        crashes.append(repr(exc))
+    if crashes:
+        logger.error("crawl with %s crashed: %s", spider, crashes[0])
+        return {"finish_reason": f"crashed: {crashes[0]}"}
+    return crawler.stats.get_stats()
 
 
 def _setting(text: str) -> tuple[str, Any]:
@@ -204,13 +214,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON", help="Scrapy setting")
     args = parser.parse_args(argv)
-    summary = crawl(
-        args.source,
-        since=args.since,
-        base_url=args.base_url,
-        sources_file=args.sources,
-        overrides=dict(_setting(s) for s in args.set),
-    )
+    try:
+        summary = crawl(
+            args.source,
+            since=args.since,
+            base_url=args.base_url,
+            sources_file=args.sources,
+            overrides=dict(_setting(s) for s in args.set),
+        )
+    except ValueError as exc:  # SourcesError too: a bad registry, source id or date
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(summary.to_dict(), default=str) if args.json else summary.line(), flush=True)
     return 0 if summary.ok else 1
 
