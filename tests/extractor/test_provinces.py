@@ -47,3 +47,12 @@ def test_locations():
     doc = Document("Vụ việc xảy ra tại thôn Nà Pài, xã Minh Tiến, huyện Đoan Hùng và phường 5, TP. Mỹ Tho.")
     locs = {(x.kind, x.name) for x in find_locations(doc)}
     assert {("xã", "Minh Tiến"), ("huyện", "Đoan Hùng"), ("phường", "5"), ("thành phố", "Mỹ Tho")} <= locs
+
+
+def test_ho_chi_minh_the_person_is_not_the_city():
+    doc = Document(
+        "Công an tỉnh Sóc Trăng tổ chức học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh. "
+        "Đoàn viên Đoàn TNCS Hồ Chí Minh tham gia."
+    )
+    assert find_province(doc).name == "Sóc Trăng"
+    assert find_province(Document("Công an TP Hồ Chí Minh bắt giữ 2 đối tượng.")).name == "Hồ Chí Minh"

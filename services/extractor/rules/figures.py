@@ -29,8 +29,8 @@ _UNIT_STOP = re.compile(
 # Heads that make the number a time, age, duration, distance, size, descriptor or ordinal.
 _BAD_HEAD = re.compile(
     r"năm|tháng|ngày|giờ|phút|giây|tuần|tuổi|đêm|h|km|m|mét|cm|mm|ha|tầng|chỗ|số|thứ|hạng|độ|kw|kv|cc|quý|kỳ|"
-    r"m2|m3|km2|khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|nhiệm kỳ|giai "
-    r"đoạn|buổi sáng"
+    r"m2|m3|km2|mg|km/h|khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|"
+    r"nhiệm kỳ|giai đoạn|buổi sáng"
 )
 _VERB_AFTER_COMMA = re.compile(
     r"giải|thu|bắt|phát|đạt|góp|tham|tiếp|triển|thực|xử|khởi|cứu|đưa|kịp|làm|gây|khiến|trong|"

@@ -38,6 +38,8 @@ _RESIDENCE_BEFORE = re.compile(
 _COOPERATION_BEFORE = re.compile(
     r"(?:phối hợp với|cùng với|và|giáp|sang|tiếp giáp)[^.;]{0,25}$", re.IGNORECASE
 )
+# Names that also name a person or an institution: a province only after "tỉnh", "TP", "Công an" …
+_NEEDS_CONTEXT = frozenset({"Hồ Chí Minh", "Huế", "HUẾ", "Sài Gòn"})
 _CONTEXT_WORDS = frozenset({"Tỉnh", "TP", "TP.", "UBND", "HĐND", "CA", "Công", "Thành", "Tp", "Tp."})
 
 LOCATION_KINDS = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "xã", "phường")
@@ -91,9 +93,10 @@ def _mention_weight(doc: Document, start: int, end: int, lead_end: int) -> float
         and not text[end:].startswith(" -")
     ):
         return 0.0  # the start of a longer name ("Thái Bình Dương")
-    weight = 1.0
-    if _STRONG_BEFORE.search(before):
-        weight += 1.0
+    strong = bool(_STRONG_BEFORE.search(before))
+    if text[start:end] in _NEEDS_CONTEXT and not strong:
+        return 0.0  # "tư tưởng Hồ Chí Minh", "Đại học Huế": not the province
+    weight = 2.0 if strong else 1.0
     if _RESIDENCE_BEFORE.search(before):
         weight = 0.2
     elif _COOPERATION_BEFORE.search(before):
