@@ -110,3 +110,21 @@ def test_name_outside_surname_list_before_birth_year_and_weighed_drug():
     [s] = extract_suspects(doc)
     assert (s.name, s.birth_year, s.residence, s.charges) == ("Y Sơn Niê", 1996, "buôn Ea Kly", [])
     assert [(z.item, z.quantity, z.unit) for z in extract_seizures(doc)] == [("ma túy đá", 5.2, "gam")]
+
+
+def test_list_of_defendants_after_one_cue():
+    text = (
+        "Cơ quan CSĐT đã khởi tố 5 bị can về tội Tổ chức đánh bạc, gồm: Phạm Văn Hùng (48 tuổi), Đỗ Thị Lan "
+        "(42 tuổi), Vũ Văn Nam, Trần Văn Long và Bùi Thị Hoa, cùng trú tại huyện Quỳnh Phụ."
+    )
+    names = [s.name for s in extract_suspects(Document(text))]
+    assert names == ["Phạm Văn Hùng", "Đỗ Thị Lan", "Vũ Văn Nam", "Trần Văn Long", "Bùi Thị Hoa"]
+
+
+def test_birth_year_after_an_alias_in_the_bracket():
+    text = (
+        "Công an huyện bắt giữ Nguyễn Văn T. (SN 1990) về hành vi trộm cắp. Cùng tham gia có Lê Văn "
+        "Bảo (tên gọi khác: Bi, SN 1988)."
+    )
+    got = {(s.name, s.birth_year) for s in extract_suspects(Document(text))}
+    assert got == {("Nguyễn Văn T.", 1990), ("Lê Văn Bảo", 1988)}

@@ -21,13 +21,16 @@ _SUSPECT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BIRTH = re.compile(
-    r"^\s*[(,]\s*(?:SN|sinh năm|sinh ngày\s+\d{1,2}/\d{1,2}/)\s*:?\s*(?P<y>(?:19|20)\d{2})", re.IGNORECASE
+    r"^\s*(?:\([^()]{0,40}?|,\s*)(?:SN|sinh năm|sinh ngày\s+\d{1,2}/\d{1,2}/)\s*:?\s*(?P<y>(?:19|20)\d{2})",
+    re.IGNORECASE,
 )
 # A capitalised run right before "(SN 1996": a name the surname list misses ("Y Sơn Niê").
 _NAME_BEFORE_BIRTH = re.compile(
     rf"(?<![{LOWER}{UPPER}])(?P<name>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*){{1,4}})"
     r"\s*\((?:SN|sinh năm)\s*(?:19|20)\d{2}"
 )
+# What separates names in a list of suspects: a comma, "và", with an optional bracket before.
+_LIST_GAP = re.compile(r"\s*(?:,|;|và|,\s*và)\s*")
 _NOT_A_NAME_START = frozenset({"Công", "Ủy", "Uỷ", "Ban", "Phòng", "Đội", "Cục", "Bộ", "Tỉnh", "Huyện", "Xã"})
 _AGE = re.compile(r"^\s*[(,]\s*(?P<age>\d{1,2})\s*tuổi", re.IGNORECASE)
 _RESIDENCE = re.compile(
@@ -105,12 +108,11 @@ def _number(s: str) -> int | None:
 
 
 def _is_crime_sentence(doc: Document, offset: int) -> bool:
-    """The sentence, or the line just before it ("ra quyết định truy nã đối với:"), is about a crime."""
+    """The sentence, or the text just before it ("ra quyết định truy nã đối với:"), is about a crime."""
     sentence = doc.sentence_at(offset)
-    before = doc.text[max(0, sentence.start - 200) : sentence.start]
-    return bool(
-        _CRIME_CONTEXT.search(sentence.text) or _CRIME_CONTEXT.search(before.rstrip().rsplit("\n", 1)[-1])
-    )
+    before = doc.text[max(0, sentence.start - 200) : sentence.start].rstrip()
+    previous = before.rsplit("\n", 1)[-1][-150:]
+    return bool(_CRIME_CONTEXT.search(sentence.text) or _CRIME_CONTEXT.search(previous))
 
 
 def extract_suspects(doc: Document) -> list[Suspect]:
@@ -124,11 +126,14 @@ def extract_suspects(doc: Document) -> list[Suspect]:
     for m in _NAME_BEFORE_BIRTH.finditer(text):  # names the surname list misses ("Y Sơn Niê (SN 1996")
         if m.start("name") not in known and m["name"].split()[0] not in _NOT_A_NAME_START:
             candidates.append((m.start("name"), m.end("name"), m["name"]))
+    last_end = -1  # where the last suspect's name (and its bracket) ended
     for start, end, name in sorted(candidates):
         before = text[max(0, start - 40) : start]
         after = text[end : end + 160]
         birth = _BIRTH.match(after)
-        cue = _SUSPECT_BEFORE.search(before)
+        cue = _SUSPECT_BEFORE.search(before) or (
+            last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start)  # "A (48 tuổi), B và C"
+        )
         if not (cue or birth) or not _is_crime_sentence(doc, start):
             continue
         if not cue and re.search(
@@ -140,6 +145,8 @@ def extract_suspects(doc: Document) -> list[Suspect]:
         residence = _RESIDENCE.search(after[:160])
         sentence = doc.sentence_at(start)
         charges = [m["charge"].strip() for m in _CHARGE.finditer(sentence.text)]
+        bracket = re.match(r"\s*\([^()]{0,120}\)", after)
+        last_end = end + (bracket.end() if bracket else 0)
         existing = found.get(name)
         if existing is None:
             found[name] = Suspect(
