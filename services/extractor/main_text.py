@@ -1,0 +1,156 @@
+"""Main text of an article: from HTML (site rules, else trafilatura) and from page text (boilerplate lines).
+
+The extraction rules read this text and point their evidence offsets into it, so cleaning only drops
+whole lines and never rewrites the ones it keeps: photo captions stay in place and are reported by
+``caption_spans`` instead of being marked inline; bylines stay so authors can be read from them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError
+
+# A footer heading: it and everything after it is not the article ("Bình luận (3)", "Tin liên quan:").
+_FOOTER = re.compile(
+    r"(?:ý kiến bạn đọc|những tin mới hơn|những tin cũ hơn|tin liên quan|tin cùng chuyên mục|"
+    r"các tin khác|tin khác|bình luận|gửi bình luận|viết bình luận|xem thêm)"
+    r"\s*(?:\(\d*\))?\s*:?",
+    re.IGNORECASE,
+)
+_VIEW_COUNTER = re.compile(
+    r"(?:(?:lượt xem|đã xem|lượt đọc|số lượt xem|lượt truy cập|views?)\s*:?\s*)?[\d.,]+"
+    r"(?:\s*(?:lượt xem|lượt đọc|views?))?",
+    re.IGNORECASE,
+)
+_SHARE_WORD = (
+    r"(?:chia sẻ|share|in bài(?: viết)?|in trang|bản in|gửi bài(?: viết)?|gửi email|gửi cho bạn bè|"
+    r"lưu bài(?: viết)?|lưu|facebook|zalo|twitter|tweet|email|print|copy link|sao chép liên kết)"
+)
+_SHARE_LINE = re.compile(rf"{_SHARE_WORD}(?:[\s,|/·:•-]+{_SHARE_WORD})*[\s:]*", re.IGNORECASE)
+_WIDGET_LINE = re.compile(
+    r"(?:tags?|từ khóa|từ khoá)\s*:.*|tổng số điểm của bài viết là.*|click để đánh giá bài viết.*|"
+    r"bạn cần đăng nhập để bình luận.*",
+    re.IGNORECASE,
+)
+# A caption: "Ảnh: …" on its own line, "… (Ảnh: …)" at the end, or "…. Ảnh: NAME" after a sentence.
+_CAPTION = re.compile(
+    r"(?:Ảnh\s*(?:minh họa|minh hoạ)?\s*:.*|.*\((?:Ảnh|Ảnh minh họa|Ảnh minh hoạ)\b[^()]*\)\s*|"
+    r".*[.!?…]\s+Ảnh\s*:\s*[^.!?]{1,80}|.*\bẢnh minh (?:họa|hoạ)\.?)"
+)
+
+_BYLINE_SELECTOR = "p.h5.text-right"
+_TITLE_SELECTOR = "h1.title"
+_LEAD_SELECTOR = ".hometext"
+_BODY_SELECTORS = ("#news-bodyhtml", ".bodytext")
+_BLOCK_TAGS = {"p", "div", "figcaption", "h2", "h3", "h4", "h5", "h6", "li", "tr", "blockquote", "table"}
+
+
+def is_footer_heading(line: str) -> bool:
+    """A heading such as "Ý kiến bạn đọc" that starts the page's footer."""
+    return _FOOTER.fullmatch(line) is not None
+
+
+def is_view_counter(line: str) -> bool:
+    """A bare number or "Lượt xem: 123" line."""
+    return _VIEW_COUNTER.fullmatch(line) is not None
+
+
+def is_share_line(line: str) -> bool:
+    """A row of share/print buttons ("Chia sẻ Facebook Zalo", "In bài viết")."""
+    return len(line) <= 80 and _SHARE_LINE.fullmatch(line) is not None
+
+
+def is_widget_line(line: str) -> bool:
+    """Tags, rating and comment-login widgets."""
+    return _WIDGET_LINE.fullmatch(line) is not None
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption line ("Ảnh: …", "… (Ảnh: …)", "Lực lượng … hiện trường. Ảnh: Hoàng Anh")."""
+    if re.match(r"(?:bài|tin|tác giả|nguồn)\b", line, re.IGNORECASE):
+        return False  # bylines such as "Bài và ảnh: …", "Tin, ảnh: …"
+    return _CAPTION.fullmatch(line) is not None
+
+
+def _normalise_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+
+
+def clean_text(text: str) -> str:
+    """Page text without view counters, share/widget lines and everything from the first footer heading.
+
+    Idempotent: cleaning cleaned text changes nothing.
+    """
+    kept: list[str] = []
+    for line in _normalise_lines(text):
+        if line and is_footer_heading(line) and any(kept):
+            break
+        if line and (is_view_counter(line) or is_share_line(line) or is_widget_line(line)):
+            continue
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept)
+
+
+def caption_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the photo-caption lines of ``text``."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and is_caption(stripped):
+            offset = line.index(stripped)
+            spans.append((start + offset, start + offset + len(stripped)))
+        start += len(line) + 1
+    return spans
+
+
+def _block_lines(element: lxml.html.HtmlElement) -> list[str]:
+    """The text of ``element`` with one line per block element (paragraphs, captions, list items)."""
+    for br in element.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in element.iter(*_BLOCK_TAGS):
+        block.tail = "\n" + (block.tail or "")
+        if block.text is not None or len(block):
+            block.text = "\n" + (block.text or "")
+    return [line for line in _normalise_lines(element.text_content()) if line]
+
+
+def _nukeviet_text(root: lxml.html.HtmlElement) -> str | None:
+    """NukeViet news module: title, lead, body and the right-aligned byline paragraph."""
+    body = next((found[0] for sel in _BODY_SELECTORS if (found := root.cssselect(sel))), None)
+    if body is None:
+        return None
+    lines: list[str] = []
+    for selector in (_TITLE_SELECTOR, _LEAD_SELECTOR):
+        for element in root.cssselect(selector)[:1]:
+            lines += _block_lines(element)
+    lines += _block_lines(body)
+    for element in root.cssselect(_BYLINE_SELECTOR)[-1:]:
+        lines += _block_lines(element)
+    return "\n".join(lines)
+
+
+def html_to_text(html: str, url: str | None = None) -> str:
+    """The cleaned main text of an article page; empty when the page has none."""
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ParserError, ValueError):
+        return ""
+    text = _nukeviet_text(root)
+    if text is None:
+        text = trafilatura.extract(
+            html, url=url, include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
+        )
+    if text is None:
+        bodies = root.xpath("//body")
+        text = "\n".join(_block_lines(bodies[0] if bodies else root))
+    return clean_text(text)
