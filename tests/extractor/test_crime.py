@@ -128,3 +128,12 @@ def test_birth_year_after_an_alias_in_the_bracket():
     )
     got = {(s.name, s.birth_year) for s in extract_suspects(Document(text))}
     assert got == {("Nguyễn Văn T.", 1990), ("Lê Văn Bảo", 1988)}
+
+
+def test_victims_named_as_dead_one_by_one():
+    text = (
+        "Hậu quả anh Lò Văn Bình tử vong tại chỗ, người còn lại bị thương nhẹ. Cú tông mạnh khiến anh T "
+        "(25 tuổi) bị hất văng vào đuôi xe tử vong tại chỗ. Anh Lò Văn Bình đã chết trước khi đến bệnh viện."
+    )
+    c = extract_casualties(Document(text))
+    assert (c.dead, c.injured) == (2, 1)

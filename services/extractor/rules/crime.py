@@ -62,6 +62,11 @@ _INJURED = re.compile(
     r"|(?P<one>người còn lại|người đi cùng|người ngồi sau)\s+bị\s+thương)"
 )
 
+_NAMED_DEATH = re.compile(
+    r"(?<!\w)(?:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)\s+"
+    rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+    r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
+)
 _CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương")
 
 _SEIZURE_TRIGGER = re.compile(
@@ -181,6 +186,17 @@ def _near_casualty_words(text: str, pattern: re.Pattern[str]) -> list[re.Match[s
     return [found[k] for k in sorted(found)]
 
 
+def _named_deaths(text: str) -> tuple[int, int, int] | None:
+    """Victims named as dead one by one ("anh B tử vong tại chỗ"): (count, first start, last end)."""
+    names: dict[str, tuple[int, int]] = {}
+    for m in _NAMED_DEATH.finditer(text):
+        names.setdefault(m["name"], (m.start(), m.end()))
+    if not names:
+        return None
+    spans = list(names.values())
+    return len(names), min(s for s, _ in spans), max(e for _, e in spans)
+
+
 def extract_casualties(doc: Document) -> Casualties | None:
     """Dead and injured counts (the largest stated, as reports repeat them), or None when none."""
     best: dict[str, tuple[int, int, int]] = {}
@@ -189,6 +205,9 @@ def extract_casualties(doc: Document) -> Casualties | None:
             value = 1 if m.groupdict().get("one") else _number(m["n"] or m["n2"])
             if value is not None and (key not in best or value > best[key][0]):
                 best[key] = (value, m.start(), m.end())
+    named = _named_deaths(doc.text)
+    if named and named[0] > best.get("dead", (0, 0, 0))[0]:
+        best["dead"] = named
     if not best:
         return None
     spans = [v for v in best.values()]
