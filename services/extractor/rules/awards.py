@@ -42,6 +42,8 @@ _KIND_BASES = (
 )
 _CANONICAL_KIND = {k.casefold(): k for k in _KIND_BASES}
 # A kind plus its capitalised name and class: "Huân chương Chiến công hạng Ba".
+# A cheap test that a text may mention an award at all (most crime reports do not).
+_CUES = re.compile(r"khen|thưởng|chương|[Cc]ờ\s|[Dd]anh\s+hiệu", re.IGNORECASE)
 _NAMED_KINDS = ("Huân chương", "Huy chương", "Kỷ niệm chương", "Danh hiệu")
 _PLAIN_KINDS = tuple(k for k in _KIND_BASES if k not in _NAMED_KINDS)
 _NAME_WORD = (
@@ -356,8 +358,11 @@ def _merge(grants: list[_Grant]) -> list[_Grant]:
 
 def _grants(doc: Document) -> list[_Grant]:
     grants: list[_Grant] = []
+    if not _CUES.search(doc.text):
+        return grants
     for sentence in doc.sentences:
-        if _KIND.search(sentence.text) or _KHEN_THUONG.search(sentence.text):
+        cue = _CUES.search(sentence.text)
+        if cue and (_KIND.search(sentence.text) or _KHEN_THUONG.search(sentence.text)):
             grants += _sentence_grants(doc, sentence)
     return grants
 

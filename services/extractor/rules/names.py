@@ -78,7 +78,7 @@ def name_pattern() -> re.Pattern[str]:
     """Family name + 1–3 capitalised syllables, optionally ending in an initial ("Nguyễn Văn T.")."""
     family = "|".join(sorted((re.escape(s) for s in surnames()), key=len, reverse=True))
     return re.compile(
-        rf"(?<![{LOWER}{UPPER}])(?:{family})"
+        rf"(?=[{UPPER}])(?<![{LOWER}{UPPER}])(?:{family})"  # the lookahead skips most positions fast
         rf"(?:[ ](?:{SYLLABLE})){{0,3}}"
         rf"(?:[ ](?:{INITIAL}|{SYLLABLE}))"
         rf"(?![{LOWER}{UPPER}])"

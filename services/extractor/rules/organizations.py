@@ -36,7 +36,7 @@ _INNER = frozenset(
     )
 )
 _INNER_WORD = "(?:" + "|".join(sorted(set(_INNER), key=len, reverse=True)) + r")(?!\w)"
-_ORG = re.compile(rf"(?<![\w])(?:{_HEAD})(?:\s+(?:{_TAIL_WORD}|{_INNER_WORD}))*")
+_ORG = re.compile(rf"(?=[{UPPER}])(?<![\w])(?:{_HEAD})(?:\s+(?:{_TAIL_WORD}|{_INNER_WORD}))*")
 _MAX_WORDS = 12
 
 
