@@ -162,3 +162,15 @@ def test_fact_rules_never_crash_and_evidence_points_into_the_text(text, publishe
     evidences = [f.evidence for f in facts] + ([found[1]] if found else [])
     for ev in evidences:
         assert ev is not None and 0 <= ev.start < ev.end <= len(doc.text)
+
+
+def test_traffic_safety_drive_quoting_accidents_is_not_an_accident():
+    text = (
+        "Ra quân bảo đảm trật tự an toàn giao thông năm 2024\n"
+        "Sáng 5/1, Công an tỉnh tổ chức lễ ra quân, phát động đợt cao điểm bảo đảm trật tự an toàn "
+        "giao thông. "
+        "Năm 2023, trên địa bàn xảy ra 120 vụ tai nạn giao thông, làm 85 người chết; lực lượng chức năng "
+        "tiếp tục kiềm chế tai nạn giao thông, giảm số vụ va chạm."
+    )
+    assert "traffic_accident" not in _types(text)
+    assert "campaign" in _types(text)

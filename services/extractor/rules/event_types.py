@@ -55,8 +55,9 @@ _NOT_A_CUE_BEFORE = re.compile(r"(?:Phòng|Đội|Cục|Trưởng phòng|Đội 
 _FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|tin nhắn|cuộc gọi", re.IGNORECASE)
 _FAKEABLE = frozenset({"wanted_notice", "prosecution", "arrest"})
 _HEAD_WEIGHT = 3.0
-_REPORT_TYPES = ("meeting", "commendation")
-_CRIME_TYPES = ("arrest", "prosecution", "drug_case", "sanction")
+# Reports (a meeting, an award ceremony, a drive) quote the period's cases as statistics.
+_REPORT_TYPES = {"meeting": 2.0, "commendation": 2.0, "campaign": 3.0}
+_CRIME_TYPES = ("arrest", "prosecution", "drug_case", "sanction", "traffic_accident", "fire", "rescue")
 _REPORT_CRIME_THRESHOLD = 4.0
 _HEAD_MAX_CHARS = 250  # a first line longer than this is body text, not a title
 _THRESHOLD = {
@@ -66,6 +67,7 @@ _THRESHOLD = {
     "commendation": 1.0,
     "arrest": 1.0,
     "prosecution": 1.0,
+    "rescue": 1.0,
     "sanction": 2.0,
 }
 _DEFAULT_THRESHOLD = 2.0
@@ -92,8 +94,8 @@ def type_scores(doc: Document) -> dict[str, float]:
     # A scam warning about fake wanted notices is not a wanted notice.
     if scores.get("wanted_notice", 0) <= scores.get("fraud_warning", 0) and _WARNING.search(doc.text):
         scores.pop("wanted_notice", None)
-    # Meeting reports quote the year's arrests and prosecutions in passing: there crime types need more.
-    if any(scores.get(t, 0) >= 2 for t in _REPORT_TYPES):
+    # Reports quote the year's arrests, accidents and fires in passing: there those types need more.
+    if any(scores.get(t, 0) >= need for t, need in _REPORT_TYPES.items()):
         for t in _CRIME_TYPES:
             if scores.get(t, 0) < _REPORT_CRIME_THRESHOLD:
                 scores.pop(t, None)
