@@ -72,3 +72,7 @@ def test_businesses_named_after_people_are_not_names():
 
 def test_later_items_of_a_street_list_are_places():
     assert names("tuần tra trên đường Trần Phú, Hà Huy Tập và Nguyễn Thị Minh Khai") == []
+
+
+def test_hmong_and_dao_family_names():
+    assert names("anh Ly Seo Dìn và chị Tẩn Mẩy Chạn") == ["Ly Seo Dìn", "Tẩn Mẩy Chạn"]
