@@ -137,3 +137,11 @@ def test_victims_named_as_dead_one_by_one():
     )
     c = extract_casualties(Document(text))
     assert (c.dead, c.injured) == (2, 1)
+
+
+def test_scam_victims_are_not_suspects():
+    text = (
+        "Các đối tượng lừa đảo chiếm đoạt tài sản qua mạng. Bị hại là Nguyễn Thị Hằng, trú tại xã An Hòa. "
+        "Trần Thị Mai (SN 1962) bị lừa chiếm đoạt 300 triệu đồng."
+    )
+    assert extract_suspects(Document(text)) == []

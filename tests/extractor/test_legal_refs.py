@@ -43,3 +43,7 @@ def test_name_without_number_is_left_out():
 
 def test_verb_quyet_dinh_is_not_a_document():
     assert _refs("Hội đồng quyết định 3 trường hợp được khen thưởng.") == []
+
+
+def test_article_of_abbreviated_code():
+    assert _refs("Hành vi của đối tượng vi phạm Điều 174 BLHS về tội lừa đảo.") == ["Điều 174 BLHS"]

@@ -29,6 +29,15 @@ _NAME_BEFORE_BIRTH = re.compile(
     rf"(?<![{LOWER}{UPPER}])(?P<name>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*){{1,4}})"
     r"\s*\((?:SN|sinh năm)\s*(?:19|20)\d{2}"
 )
+_VICTIM_BEFORE = re.compile(
+    r"(?:bị hại|nạn nhân|người bị hại|người bị lừa)\s*(?:là\s*)?:?\s*(?:(?:ông|bà|anh|chị|em|cháu)\s+)?$",
+    re.I,
+)
+_VICTIM_AFTER = re.compile(
+    r"\s*(?:\([^()]{0,120}\))?\s*,?\s*(?:đã\s+)?(?:bị\s+(?:lừa|chiếm đoạt|mất|thương|hại|đánh|cướp|"
+    r"đâm|tai nạn)|tử vong|chết)",
+    re.I,
+)
 # What separates names in a list of suspects: a comma, "và", with an optional bracket before.
 _LIST_GAP = re.compile(r"\s*(?:,|;|và|,\s*và)\s*")
 _NOT_A_NAME_START = frozenset({"Công", "Ủy", "Uỷ", "Ban", "Phòng", "Đội", "Cục", "Bộ", "Tỉnh", "Huyện", "Xã"})
@@ -145,6 +154,8 @@ def extract_suspects(doc: Document) -> list[Suspect]:
             r"(?:tài xế|lái xe|nạn nhân|anh|chị|ông|bà|cháu|em)\s*$", before, re.IGNORECASE
         ):
             continue  # a named victim or driver, not someone arrested
+        if _VICTIM_BEFORE.search(before) or _VICTIM_AFTER.match(after):
+            continue  # "bị hại là …", "… (SN 1960) bị lừa": the victim
         if name.startswith("Ông ") or (len(name) < 4 and not INITIALS.fullmatch(name)):
             continue
         residence = _RESIDENCE.search(after[:160])

@@ -25,7 +25,7 @@ _LEGAL_RE = re.compile(
     rf"|(?<!\w)(?P<kind2>(?i:{_KINDS_SYMBOL}))\s+(?:(?:số\s+)(?P<num2>{_SYMBOL})|"
     rf"(?P<num3>\d+[a-z]?\s*[/-]\s*[\w.Đđ]+(?:[-/][\wĐđ.]+)*))"
     r"|(?<!\w)(?P<kind4>Điều)\s+(?P<num4>\d+[a-z]?)(?P<code>(?:\s+(?:khoản\s+\d+\s+)?(?:của\s+)"
-    r"?(?:Bộ luật|Luật)\s+[^\d,.;()]{3,40}?(?=\s*(?:năm|[,.;()]|$)))?))",
+    r"?(?:Bộ luật|Luật)\s+[^\d,.;()]{3,40}?(?=\s*(?:năm|[,.;()]|$))|\s+(?:của\s+)?BLHS)?))",
 )
 _KIND_STARTS_LOWER = re.compile(r"[a-zđ]")
 
@@ -48,7 +48,11 @@ def extract_legal_refs(doc: Document) -> list[LegalRef]:
         if _KIND_STARTS_LOWER.match(kind) and "số" not in m.group() and "/" not in number:
             continue
         text = m.group().rstrip(" .,-/")
-        if m["kind4"] and not m["code"] and not re.search(r"Bộ luật|Luật", doc.text[m.end() : m.end() + 60]):
+        if (
+            m["kind4"]
+            and not m["code"]
+            and not re.search(r"Bộ luật|Luật|BLHS|BLTTHS", doc.text[m.end() : m.end() + 60])
+        ):
             continue  # "Điều 3" of an unnamed text: too vague
         key = (kind.lower(), number.split("/")[0].split("-")[0])
         if key in seen:
