@@ -147,3 +147,8 @@ def test_named_unit_receiving_an_award_is_a_grant_without_counts():
     assert awards(text) == [(["Cờ thi đua"], "Bộ Công an", None, None, None)]
     assert awards("Các tập thể nhận Bằng khen của Chủ tịch UBND tỉnh.") == []
     assert awards("Đại biểu đón nhận Giấy khen của Giám đốc Công an tỉnh.") == []
+
+
+def test_counted_recipients_before_a_passive_grant():
+    text = "Tại buổi lễ, 12 tập thể, 25 cá nhân được UBND tỉnh tặng Bằng khen."
+    assert awards(text) == [(["Bằng khen"], "UBND tỉnh", 12, 25, None)]

@@ -245,7 +245,7 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
             or (grant.kinds == ["Thư khen"] and not _GENERIC.match(recipients))
         )
         if grant.issuer is None and not grant.issuer_pending:
-            grant.issuer = _subject_issuer(text, grants[-1].end if grants else sentence.start, grant.start)
+            grant.issuer = _subject_issuer(text, grants[-1].end if grants else sentence.start, start)
         grants.append(grant)
         # an issuer written after a list of counted kinds applies to those before it
         if grant.issuer and count_first:
@@ -265,25 +265,24 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
 
 
 def _recipients_before(grant: _Grant, text: str, sentence: Span, grants: list[_Grant]) -> bool:
-    """Recipients written before the kind: counts ("10 tập thể và cá nhân đón nhận Bằng khen …")
-    or a named unit ("Công an huyện X vinh dự được Chủ tịch nước tặng Huân chương …"); True for
-    the latter."""
+    """Recipients written before the kind: counts ("10 tập thể và cá nhân đón nhận Bằng khen …",
+    "12 tập thể được UBND tỉnh tặng Bằng khen") or a named unit ("Công an huyện X vinh dự được
+    Chủ tịch nước tặng Huân chương …"); True for the latter."""
     begin = grants[-1].end if grants else sentence.start
     before = text[begin : grant.start]
-    verb = _RECEIVE_VERB.search(before)
-    if verb:
-        _apply_counts(grant, before[: verb.start()])
-        if grant.counted():
-            first = _COUNT.search(before)
-            if first:
-                grant.start = begin + first.start()
-            return False
     if grants and grants[-1].named_recipient and re.fullmatch(r"[^,;.]*\svà\s*", before):
         return True  # "… đón nhận Cờ thi đua của X và Bằng khen của Y": the same recipient
-    passive = _PASSIVE.search(before)
-    if passive is None:
+    verb = _RECEIVE_VERB.search(before) or _PASSIVE.search(before)
+    if verb is None:
         return False
-    subject = before[: passive.start()].strip()
+    subject = before[: verb.start()]
+    _apply_counts(grant, subject)
+    if grant.counted():
+        first = _COUNT.search(subject)
+        if first:
+            grant.start = begin + first.start()
+        return False
+    subject = subject.strip()
     return re.search(rf"[{UPPER}]", subject) is not None and not _UNNAMED_SUBJECT.match(subject)
 
 
