@@ -145,3 +145,9 @@ def test_scam_victims_are_not_suspects():
         "Trần Thị Mai (SN 1962) bị lừa chiếm đoạt 300 triệu đồng."
     )
     assert extract_suspects(Document(text)) == []
+
+
+def test_container_counts_when_no_weight_is_given():
+    text = "Khám xét, lực lượng chức năng thu giữ 3 gói nilon chứa heroin."
+    got = [(z.quantity, z.unit) for z in extract_seizures(Document(text))]
+    assert got == [(3, "gói")]

@@ -94,6 +94,7 @@ _SEIZURE_RE = re.compile(
 _ITEM_UNIT = re.compile(r"xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|khẩu|kíp|lựu đạn", re.IGNORECASE)
 _CONTAINER = re.compile(r"\b(?:chứa|đựng|bên trong có)\b")
 _WEIGHT_UNIT = re.compile(r"kg|kilôgam|kilogam|ki-lô-gam|gam|gram|gr|g|tấn", re.IGNORECASE)
+_WEIGHED = re.compile(rf"(?<![\w.,])(?:{NUMBER})\s*(?:kg|gam|gram|gr|g)(?!\w)", re.IGNORECASE)
 _ITEM_TRIM = re.compile(r"^\s*(?:chất\s+)?|\s+(?:các loại|các|loại|nghi là|nghi|là)\s*$", re.IGNORECASE)
 _SEIZABLE_ITEM = re.compile(
     r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|thuốc lắc|hồng phiến|"
@@ -244,7 +245,7 @@ def extract_seizures(doc: Document) -> list[Seizure]:
                 continue
             unit = m["unit"]
             item = _ITEM_TRIM.sub("", m["item"]).strip(" :")
-            if _CONTAINER.search(item):
+            if _CONTAINER.search(item) and _WEIGHED.search(sentence.text, m.end()):
                 continue  # "1 túi nilon chứa ma túy đá có trọng lượng 5,2 gam": the weight is the seizure
             if not item and _WEIGHT_UNIT.fullmatch(unit):
                 drugs = list(_DRUG_WORDS.finditer(sentence.text, max(0, m.start() - 80), m.start()))
