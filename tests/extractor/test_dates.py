@@ -56,3 +56,14 @@ def test_evidence_points_at_the_date():
 
 def test_no_day_given():
     assert _on("Năm 2023, Công an tỉnh đã triệt phá 12 đường dây ma túy.") is None
+
+
+def test_report_day_gives_way_to_the_earlier_event_day():
+    text = (
+        "Ngày 21/5, Công an huyện Tam Nông cho biết vừa bắt giữ đối tượng trộm cắp. Trước đó, khoảng 22 giờ "
+        "ngày 19/5, tổ tuần tra phát hiện đối tượng đang cạy cửa nhà dân."
+    )
+    assert _on(text) == date(2024, 5, 19)
+    assert _on("Ngày 21/5, Công an huyện cho biết đã bắt giữ đối tượng. Ngày 25/5 sẽ xét xử.") == date(
+        2024, 5, 21
+    )

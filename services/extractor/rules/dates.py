@@ -30,6 +30,8 @@ _SKIP_BEFORE = re.compile(
     r"\s+(?:ngày\s+)?$",
     re.IGNORECASE,
 )
+_REPORTING = re.compile(r"cho biết|cho hay|thông tin|xác nhận|thông báo|đang điều tra", re.IGNORECASE)
+_EARLIER = re.compile(r"[Tt]rước đó[^.;\n]*$")
 _RANGE_AFTER = re.compile(r"\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}")
 
 
@@ -74,10 +76,17 @@ def occurred_on(doc: Document) -> tuple[date, Evidence] | None:
     """The day the main event happened with its evidence, or None when the text gives no day.
 
     The first date introduced by "ngày", "sáng", "tối" … wins; a bare "25/5" only when there is none.
+    When that first date is the day of a report ("Ngày 21/4, Công an tỉnh cho biết …") and the text
+    then tells what happened "Trước đó" on an earlier day, the earlier day is the event's.
     """
     mentions = date_mentions(doc)
     if not mentions:
         return None
     led = [x for x in mentions if x[3]]
     when, start, end, _ = (led or mentions)[0]
+    if _REPORTING.search(doc.sentence_at(start).text):
+        for later, s2, e2, has_lead in led[1:]:
+            before = doc.text[max(0, s2 - 60) : s2]
+            if has_lead and later < when and (when - later).days <= 31 and _EARLIER.search(before):
+                return later, doc.evidence(s2, e2)
     return when, doc.evidence(start, end)
