@@ -123,3 +123,10 @@ def test_lower_case_abbreviations_are_not_initials():
 def test_rider_with_birth_year_in_an_accident_where_vehicles_are_held_is_a_person():
     text = "Anh Lương Văn Tiến (SN 1996) tử vong tại chỗ; Công an huyện đã tạm giữ phương tiện để điều tra."
     assert people(text) == [("Lương Văn Tiến", None)]
+
+
+def test_victim_told_by_the_words_after_the_name_in_a_scam_report():
+    text = "Lò Thị Phượng (SN 1972, trú phường Chiềng Lề) bị lừa chiếm đoạt 1 tỷ đồng qua mạng xã hội."
+    assert people(text) == [("Lò Thị Phượng", None)]
+    text = "Qua điều tra, bị hại là Vương Thị Nga đã trình báo công an về hành vi lừa đảo."
+    assert people(text) == [("Vương Thị Nga", None)]

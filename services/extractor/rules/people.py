@@ -27,8 +27,8 @@ _HONORIFIC = re.compile(
     re.IGNORECASE,
 )
 _SUSPECT_CUE = re.compile(
-    r"(?:đối tượng|bị can|bị cáo|bị hại là|nghi phạm|nghi can|hung thủ|tên|kẻ|can phạm|phạm nhân|"
-    r"truy nã|đình nã|thủ phạm|tử tù|người bị|chủ mưu|họ\s+(?:và\s+)?tên\s*:?)\s*(?:là\s*)?$",
+    r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can|hung thủ|tên|kẻ|can phạm|phạm nhân|"
+    r"truy nã|đình nã|thủ phạm|tử tù|người bị bắt|chủ mưu|họ\s+(?:và\s+)?tên\s*:?)\s*(?:là\s*)?$",
     re.IGNORECASE,
 )
 # A bare name, or one with a birth year, in a sentence about an arrest, a prosecution or a scam is
@@ -41,6 +41,13 @@ _CRIME_SENTENCE = re.compile(
 # Honorifics papers give victims and witnesses, not suspects ("đối tượng", a bare name).
 _VICTIM_HONORIFICS = frozenset({"nạn nhân", "cháu", "em", "bà", "cụ", "chị", "anh", "ông"})
 # Roles told by the word before the name; a driver in a sentence about a fine is a suspect.
+# Victims told by the words around the name: "bị hại là X", "X (SN 1970) bị lừa …".
+_VICTIM_BEFORE = re.compile(r"(?:bị hại|người bị hại|nạn nhân)\s*(?:là\s*)?$", re.IGNORECASE)
+_VICTIM_AFTER = re.compile(
+    r"\s*(?:\([^)]{0,80}\))?\s*(?:đã\s+)?(?:bị\s+(?:lừa|chiếm\s+đoạt|mất|thương|tấn\s+công|đánh|cướp|hại)"
+    r"|tử\s+vong|thiệt\s+mạng|trình\s+báo)",
+    re.IGNORECASE,
+)
 _ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
 _DRIVER = frozenset({"tài xế", "lái xe"})
 _BIRTH_AFTER = re.compile(r"\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi)", re.IGNORECASE)
@@ -81,10 +88,12 @@ def _mention(doc: Document, start: int, end: int, name: str, sentence_start: int
         positions.insert(0, pos_before)
     born = _BIRTH_AFTER.match(text, end)
     sentence = doc.sentence_at(start).text
-    victim = honorific is not None and honorific.group(1).lower() in _VICTIM_HONORIFICS
+    victim = (honorific is not None and honorific.group(1).lower() in _VICTIM_HONORIFICS) or bool(
+        _VICTIM_BEFORE.search(before) or _VICTIM_AFTER.match(text, end)
+    )
     kind = honorific.group(1).lower() if honorific else None
     bare = not (ranked or positions or (kind and kind not in _DRIVER))
-    if (bare or (born and not ranked and not victim)) and _CRIME_SENTENCE.search(sentence):
+    if ((bare and not victim) or (born and not ranked and not victim)) and _CRIME_SENTENCE.search(sentence):
         return None  # a bare name, or one with a birth year, where an arrest or a scam is told
     anchored = ranked or honorific or positions or born
     if not anchored and (len(name.split()) < 3 or _title_case(doc, start)):
