@@ -60,3 +60,11 @@ def test_title_repeating_a_body_figure_counts_once_and_addresses_are_not_figures
         "điều động 8 xe chữa cháy cùng 60 cán bộ, giải cứu 5 công nhân; cháy rụi 1.500 m2 nhà xưởng."
     )
     assert _figs(text) == [(5, "công nhân mắc kẹt"), (8, "xe chữa cháy"), (60, "cán bộ")]
+
+
+def test_rounded_title_figure_gives_way_to_the_exact_body_figure():
+    text = (
+        "Khởi tố đối tượng lừa đảo hơn 2 tỷ đồng\nĐối tượng đã chiếm đoạt tổng số tiền 2,1 tỷ đồng của "
+        "12 người."
+    )
+    assert _figs(text) == [(2_100_000_000, "đồng"), (12, "người")]

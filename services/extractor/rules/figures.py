@@ -156,6 +156,9 @@ _CAPITAL_UNIT = re.compile(r"(?:Công an|Cảnh sát|CSGT|CBCS|Đảng viên|H�
 _ABOUT_BEFORE = re.compile(r"(?:hơn|trên|gần|khoảng|tới|đến|lên tới|lên đến|tổng số|tổng cộng|gần như)\s*$")
 
 
+_TITLE_MAX_CHARS = 250  # a first line longer than this is body text, not a title
+
+
 def _blocked(before: str) -> bool:
     """True when the words right before a number make it a name, address, date or document number."""
     if not before or before[-1:] not in " \t":
@@ -257,4 +260,28 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
         if unit[:1].isupper() and not _CAPITAL_UNIT.match(unit):
             continue  # "229 Miếu Hai Xã": a house number before a proper name
         add(value, unit, start, unit_end)
-    return out
+    return _drop_rounded_title_figures(doc, out)
+
+
+def _drop_rounded_title_figures(doc: Document, figures: list[Figure]) -> list[Figure]:
+    """A title's rounded figure ("hơn 2 tỷ đồng") is the body's exact one ("2,1 tỷ đồng") told again."""
+    lines = doc.lines
+    if not lines or len(lines[0].text) > _TITLE_MAX_CHARS:
+        return figures
+    title_end = lines[0].end
+
+    def head(f: Figure) -> str:
+        return f.unit.split()[0].rstrip(",").casefold()
+
+    body = [f for f in figures if f.evidence and f.evidence.start >= title_end]
+    return [
+        f
+        for f in figures
+        if not (
+            f.evidence
+            and f.evidence.start < title_end
+            and any(
+                head(b) == head(f) and abs(b.value - f.value) <= 0.15 * max(b.value, f.value) for b in body
+            )
+        )
+    ]
