@@ -174,3 +174,12 @@ def test_traffic_safety_drive_quoting_accidents_is_not_an_accident():
     )
     assert "traffic_accident" not in _types(text)
     assert "campaign" in _types(text)
+
+
+def test_reward_closing_a_crime_story_is_a_passing_mention():
+    text = (
+        "Bắt quả tang 2 đối tượng mua bán ma túy\n"
+        "Tối 3/5, Công an huyện bắt quả tang 2 đối tượng đang mua bán heroin, thu giữ 5 gói ma túy. "
+        "Giám đốc Công an tỉnh đã khen thưởng Ban chuyên án."
+    )
+    assert _types(text) == {"arrest", "drug_case"}

@@ -99,6 +99,9 @@ def type_scores(doc: Document) -> dict[str, float]:
         for t in _CRIME_TYPES:
             if scores.get(t, 0) < _REPORT_CRIME_THRESHOLD:
                 scores.pop(t, None)
+    # "Giám đốc Công an tỉnh đã khen thưởng Ban chuyên án" closing a crime story is a passing mention.
+    if scores.get("commendation", 0) < 2 and any(scores.get(t, 0) >= 3 for t in _CRIME_TYPES):
+        scores.pop("commendation", None)
     return scores
 
 
