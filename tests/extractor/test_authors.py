@@ -53,3 +53,7 @@ def test_headlines_of_related_articles_after_the_footer_are_not_read():
         "Hoàng Minh Tuấn"
     )
     assert authors(text) == ["Quốc Việt"]
+
+
+def test_province_name_on_the_last_line_is_not_an_author():
+    assert authors("Lực lượng chức năng tuần tra.\nBắc Kạn") == []

@@ -12,6 +12,7 @@ import re
 from schemas.event import Author
 from services.extractor.rules.document import Document, Span
 from services.extractor.rules.names import is_place, looks_like_name, normal_case
+from services.extractor.rules.provinces import current_unit
 
 _BYLINE = re.compile(
     r"^(?:Tác\s+giả|Bài\s*(?:và|,|/|&)?\s*ảnh|Tin\s*(?:và|,|/|&)?\s*ảnh|Ảnh\s*(?:và|,|/|&)\s*bài|Bài|Tin"
@@ -44,8 +45,14 @@ _UNIT_WORDS = frozenset(
 )
 
 
-def _is_unit(name: str) -> bool:
-    return name.split()[0].casefold() in _UNIT_WORDS
+def _pen_name(name: str) -> bool:
+    """A name alone on the last line: capitalised words that are not a province, place or unit."""
+    return (
+        looks_like_name(name)
+        and not is_place(name)
+        and current_unit(name) is None
+        and name.split()[0].casefold() not in _UNIT_WORDS
+    )
 
 
 def _names(raw: str) -> list[str]:
@@ -89,7 +96,7 @@ def extract_authors(doc: Document) -> list[Author]:
         line = _last_line(doc)
         if line is not None and len(line.text) <= 60 and line is not doc.lines[0]:
             names = _names(line.text)
-            if names and all(looks_like_name(n) and not is_place(n) and not _is_unit(n) for n in names):
+            if names and all(_pen_name(n) for n in names):
                 found += [(n, line.start, line.end) for n in names]
     seen: set[str] = set()
     out = []
