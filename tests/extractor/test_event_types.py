@@ -183,3 +183,19 @@ def test_reward_closing_a_crime_story_is_a_passing_mention():
         "Giám đốc Công an tỉnh đã khen thưởng Ban chuyên án."
     )
     assert _types(text) == {"arrest", "drug_case"}
+
+
+def test_rescue_force_joining_an_accident_is_not_a_rescue_event():
+    text = (
+        "Xe khách lao xuống vực, 2 người chết\n"
+        "Vụ tai nạn làm 2 người chết. Lực lượng chức năng huy động 50 cán bộ tham gia cứu nạn."
+    )
+    assert _types(text) == {"traffic_accident"}
+
+
+def test_wanted_defendant_is_a_wanted_notice_only():
+    text = (
+        "Thông báo truy nã\nCơ quan CSĐT thông báo truy nã đối với bị can Danh Văn Khải, sinh năm 1992; "
+        "là bị can trong vụ án Cố ý gây thương tích."
+    )
+    assert _types(text) == {"wanted_notice"}

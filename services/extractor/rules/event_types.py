@@ -24,7 +24,7 @@ _CUES: dict[str, str] = {
     r"tạm giữ(?!\s+(?:\d+\s+)?(?:phương tiện|xe|giấy|tang vật|hàng|tài sản))|"
     r"bắt được|truy bắt|bắt \d+ đối tượng|"
     r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|di lý",
-    "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|bị can|bị cáo|tuyên phạt|tuyên án|phiên tòa|án tù|"
+    "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|tuyên phạt|tuyên án|phiên tòa|án tù|"
     r"đề nghị truy tố|kết luận điều tra",
     "drug_case": r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|thuốc lắc|cần sa|thuốc phiện|"
     r"ma túy đá|MDMA",
@@ -54,6 +54,8 @@ _WARNING = re.compile(
 _NOT_A_CUE_BEFORE = re.compile(r"(?:Phòng|Đội|Cục|Trưởng phòng|Đội trưởng)\s+$")
 _FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|tin nhắn|cuộc gọi", re.IGNORECASE)
 _FAKEABLE = frozenset({"wanted_notice", "prosecution", "arrest"})
+# Cues that also name a force or a routine ("lực lượng cứu nạn, cứu hộ") count half.
+_WEAK_CUES = frozenset({"cứu nạn", "cứu hộ", "mất tích", "sơ tán"})
 _HEAD_WEIGHT = 3.0
 # Reports (a meeting, an award ceremony, a drive) quote the period's cases as statistics.
 _REPORT_TYPES = {"meeting": 2.0, "commendation": 2.0, "campaign": 3.0}
@@ -88,7 +90,10 @@ def type_scores(doc: Document) -> dict[str, float]:
             continue
         if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
             continue
-        scores[event_type] = scores.get(event_type, 0.0) + (_HEAD_WEIGHT if m.start() < head_end else 1.0)
+        weight = _HEAD_WEIGHT if m.start() < head_end else 1.0
+        if m.group() in _WEAK_CUES:
+            weight /= 2
+        scores[event_type] = scores.get(event_type, 0.0) + weight
     if "fraud_warning" in scores and not _WARNING.search(doc.text):
         del scores["fraud_warning"]  # a fraud case told without a warning to the public
     # A scam warning about fake wanted notices is not a wanted notice.
