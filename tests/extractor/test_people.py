@@ -130,3 +130,13 @@ def test_victim_told_by_the_words_after_the_name_in_a_scam_report():
     assert people(text) == [("Lò Thị Phượng", None)]
     text = "Qua điều tra, bị hại là Vương Thị Nga đã trình báo công an về hành vi lừa đảo."
     assert people(text) == [("Vương Thị Nga", None)]
+
+
+def test_a_rank_vouches_for_a_family_name_missing_from_the_gazetteer():
+    assert people("Theo trung tá Xa Văn Toàn, đã tìm thấy nạn nhân.") == [("Xa Văn Toàn", "Trung tá")]
+    assert people("Trung tá phát biểu tại hội nghị lớn.") == []
+
+
+def test_owner_fined_is_a_suspect_even_with_an_honorific():
+    text = "Cụ thể, ông Phí Văn Đức, chủ cơ sở karaoke bị phạt 50 triệu đồng; anh Lê Văn An bị thương nhẹ."
+    assert people(text) == [("Lê Văn An", None)]

@@ -34,14 +34,14 @@ _PLACE_WORDS = frozenset(
 )
 
 # Capitalised words that begin a title, rank, organisation or clause, never the end of a name.
-_NOT_NAME_WORDS = frozenset(
+NOT_NAME_WORDS = frozenset(
     """Chủ Phó Giám Bí Trưởng Tỉnh Ủy Uỷ Thượng Thiếu Hạ Ban Bộ Cục Phòng Đội Sở Thứ Tổng Chánh Chỉ
     Thủ Viện Bác Kỹ Nhà Tại Trong Theo Ngày Sáng Chiều Tối Đêm Khi Sau Trước Về Với Cùng Tới Đến Dự
     Cũng Ông Bà Chị UBND HĐND MTTQ Huyện Tỉnh Xã Phường Quận""".split()  # noqa: SIM905
 )
 # Words of titles and units that never stand inside a name ("Phó Trưởng Công an" is not a name
 # although Phó is a family name).
-_TITLE_WORDS = frozenset(
+TITLE_WORDS = frozenset(
     {"Trưởng", "Giám", "Chủ", "Bí", "Tổng", "Thứ", "Phó", "Chánh", "Ủy", "Uỷ", "Bộ", "Cục", "Phòng", "Sở"}
 )
 # A later item of a list of streets: "đường Trần Phú, Hà Huy Tập", "phố Nguyễn Du và Lê Duẩn".
@@ -110,7 +110,7 @@ def is_place(name: str, before: str = "") -> bool:
 def _trim(name: str) -> str:
     """Drop trailing capitalised words that start a title or a clause ("Lý Văn A Chủ [tịch]")."""
     words = name.split()
-    while len(words) > 2 and words[-1] in _NOT_NAME_WORDS:
+    while len(words) > 2 and words[-1] in NOT_NAME_WORDS:
         words.pop()
     return " ".join(words)
 
@@ -122,7 +122,7 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[
         name, begin = _trim(m.group()), m.start()
         if name.startswith("Ông ") and len(name.split()) >= 3:  # the honorific, not the family name
             name, begin = name[4:], begin + 4
-        if name.split()[-1] in _NOT_NAME_WORDS or any(w in _TITLE_WORDS for w in name.split()[1:]):
+        if name.split()[-1] in NOT_NAME_WORDS or any(w in TITLE_WORDS for w in name.split()[1:]):
             continue
         if not is_place(name, text[max(0, begin - 60) : begin]):
             out.append((begin, begin + len(name), name))

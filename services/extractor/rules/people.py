@@ -16,9 +16,19 @@ from dataclasses import dataclass, field
 
 from schemas.event import Person
 from services.extractor.rules.document import Document
-from services.extractor.rules.names import INITIALS, find_names
+from services.extractor.rules.names import (
+    INITIAL,
+    INITIALS,
+    LOWER,
+    NOT_NAME_WORDS,
+    SYLLABLE,
+    TITLE_WORDS,
+    UPPER,
+    find_names,
+    surnames,
+)
 from services.extractor.rules.positions import position_before, positions_after
-from services.extractor.rules.ranks import rank_before
+from services.extractor.rules.ranks import RANK_RE, rank_before
 
 _HONORIFIC = re.compile(
     r"(?:^|[\s(\"“])(ông|bà|anh|chị|em|cháu|cụ|chú|cô|bác|đồng chí|đ/c|nạn nhân|tài xế|lái xe|"
@@ -48,6 +58,14 @@ _VICTIM_AFTER = re.compile(
     r"|tử\s+vong|thiệt\s+mạng|trình\s+báo)",
     re.IGNORECASE,
 )
+_BI = re.compile(r"(?<!\w)bị\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
+_SANCTION = re.compile(
+    r"phạt|xử\s+phạt|bắt|khởi\s+tố|tạm\s+giữ|tạm\s+giam|truy\s+nã|xử\s+lý|kết\s+án", re.IGNORECASE
+)
+_RANKED_NAME = re.compile(
+    rf"(?i:{RANK_RE.pattern})[,\s]+(?:(?i:đồng\s+chí)\s+)?"
+    rf"(?P<name>{SYLLABLE}(?:[ ]{SYLLABLE}){{1,3}}(?:[ ]{INITIAL})?)(?![{LOWER}{UPPER}])"
+)
 _ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
 _DRIVER = frozenset({"tài xế", "lái xe"})
 _BIRTH_AFTER = re.compile(r"\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi)", re.IGNORECASE)
@@ -69,6 +87,14 @@ def _is_suspect_context(before: str) -> bool:
     return _SUSPECT_CUE.search(before) is not None
 
 
+def _sanctioned_after(doc: Document, end: int) -> bool:
+    """True when the first "bị …" after the name in its sentence is a sanction or an arrest
+    ("ông X, chủ cơ sở Y bị phạt 50 triệu đồng")."""
+    sentence = doc.sentence_at(end - 1)
+    first = _BI.search(doc.text, end, sentence.end)
+    return first is not None and _SANCTION.match(first.group(1)) is not None
+
+
 def _title_case(doc: Document, offset: int) -> bool:
     """True inside a headline written in Title Case, where capitals do not mark names."""
     words = [w for w in doc.sentence_at(offset).text.split() if w[:1].isalpha()]
@@ -78,7 +104,7 @@ def _title_case(doc: Document, offset: int) -> bool:
 def _mention(doc: Document, start: int, end: int, name: str, sentence_start: int) -> _Mention | None:
     text = doc.text
     before = text[max(sentence_start, start - 60) : start]
-    if _is_suspect_context(before):
+    if _is_suspect_context(before) or _sanctioned_after(doc, end):
         return None
     ranked = rank_before(text, start)
     honorific = _HONORIFIC.search(before)
@@ -110,6 +136,18 @@ def _mentions(doc: Document) -> Iterable[_Mention]:
     for sentence in doc.sentences:
         for start, end, name in find_names(doc.text, sentence.start, sentence.end):
             m = _mention(doc, start, end, name, sentence.start)
+            if m:
+                yield m
+        # a rank vouches for a name whose family name the gazetteer lacks ("Trung tá Xa Văn Toàn")
+        for hit in _RANKED_NAME.finditer(doc.text, sentence.start, sentence.end):
+            words = hit.group("name").split()
+            while len(words) > 2 and (words[-1] in NOT_NAME_WORDS or words[-1] in TITLE_WORDS):
+                words.pop()
+            name = " ".join(words)
+            first = words[0]
+            if first in surnames() or first in NOT_NAME_WORDS or any(w in TITLE_WORDS for w in words):
+                continue  # already read by find_names, or a title ("Đại tá Giám đốc")
+            m = _mention(doc, hit.start("name"), hit.start("name") + len(name), name, sentence.start)
             if m:
                 yield m
         for hit in _INITIALS_AFTER_HONORIFIC.finditer(doc.text, sentence.start, sentence.end):
