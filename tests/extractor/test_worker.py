@@ -1,0 +1,108 @@
+"""The worker's handling of one message: what it publishes and when it commits (acks) or rewinds (nacks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+
+from schemas import DeadLetter, Event, RawArticle
+from services.common.settings import Settings
+from services.extractor import worker
+from services.extractor.pipeline import EXTRACTOR_VERSION
+from services.extractor.worker import handle_message, with_main_text
+
+SETTINGS = Settings(topic_events="ev", topic_dead_letters="dlq")
+ARTICLE = RawArticle(
+    url="https://congan.example.vn/vi/news/tin-an-ninh-trat-tu/bat-giu-201.html",
+    source="example",
+    title="Bắt giữ đối tượng mua bán trái phép chất ma túy",
+    text=(
+        "Ngày 2/4, Công an huyện bắt quả tang Lò Văn Hải (SN 1990) đang mua bán trái phép chất ma túy, "
+        "thu giữ 3,5 gam heroin.\nĐã xem: 98\nNhững tin cũ hơn\nTin khác"
+    ),
+)
+
+
+@dataclass
+class FakeMessage:
+    """The parts of a FastStream KafkaMessage the handler uses, recording ack/nack."""
+
+    body: bytes
+    raw_message: SimpleNamespace = field(
+        default_factory=lambda: SimpleNamespace(topic="raw", partition=3, offset=17, key=b"k")
+    )
+    calls: list[str] = field(default_factory=list)
+
+    async def ack(self) -> None:
+        self.calls.append("ack")
+
+    async def nack(self) -> None:
+        self.calls.append("nack")
+
+
+class Recorder:
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[tuple[bytes, str, bytes | None]] = []
+        self.fail = fail
+
+    async def __call__(self, value: bytes, topic: str, key: bytes | None) -> None:
+        if self.fail:
+            raise ConnectionError("broker down")
+        self.sent.append((value, topic, key))
+
+
+@pytest.fixture(autouse=True)
+def no_retry_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker, "RETRY_DELAY_SECONDS", 0)
+
+
+async def test_events_are_published_with_the_article_id_key_then_acked() -> None:
+    msg, publish = FakeMessage(ARTICLE.model_dump_json().encode()), Recorder()
+    await handle_message(msg, publish, SETTINGS)
+    assert msg.calls == ["ack"]
+    events = [Event.model_validate_json(v) for v, topic, _ in publish.sent if topic == "ev"]
+    assert len(events) == len(publish.sent) >= 1
+    assert {k for _, _, k in publish.sent} == {ARTICLE.article_id.encode()}
+    assert "drug_case" in {e.event_type for e in events}
+    assert events[0].extractor.version == EXTRACTOR_VERSION
+    assert "Đã xem" not in events[0].article.text
+
+
+async def test_a_bad_message_is_dead_lettered_with_its_bytes_and_acked() -> None:
+    msg, publish = FakeMessage(b'{"url": "https://x.vn/a"}'), Recorder()
+    await handle_message(msg, publish, SETTINGS)
+    assert msg.calls == ["ack"]
+    [(value, topic, key)] = publish.sent
+    letter = DeadLetter.model_validate_json(value)
+    assert (topic, key) == ("dlq", b"k")
+    assert letter.payload() == b'{"url": "https://x.vn/a"}'
+    assert (letter.stage, letter.topic, letter.partition, letter.offset) == ("extractor", "raw", 3, 17)
+    assert "source" in letter.error.message
+
+
+async def test_a_failing_extraction_is_dead_lettered(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(article: RawArticle) -> list[Event]:
+        raise RuntimeError("rule crashed")
+
+    monkeypatch.setattr(worker, "extract", broken)
+    msg, publish = FakeMessage(ARTICLE.model_dump_json().encode()), Recorder()
+    await handle_message(msg, publish, SETTINGS)
+    [(value, topic, _)] = publish.sent
+    assert topic == "dlq" and DeadLetter.model_validate_json(value).error.type == "RuntimeError"
+    assert msg.calls == ["ack"]
+
+
+async def test_a_publish_failure_rewinds_instead_of_committing() -> None:
+    for body in (ARTICLE.model_dump_json().encode(), b"not json"):
+        msg = FakeMessage(body)
+        await handle_message(msg, Recorder(fail=True), SETTINGS)
+        assert msg.calls == ["nack"]
+
+
+def test_text_is_cleaned_and_taken_from_html_when_missing() -> None:
+    html = "<html><body><div id='news-bodyhtml'><p>Công an xã tuần tra.</p><p>1.024</p></div></body></html>"
+    article = RawArticle(url="https://x.vn/a", source="x", text="", html=html).with_compressed_html()
+    assert with_main_text(article).text == "Công an xã tuần tra."
+    assert with_main_text(ARTICLE).text.endswith("thu giữ 3,5 gam heroin.")
