@@ -67,16 +67,17 @@ def read_input(path: Path) -> tuple[str | None, str, str | None]:
 
 def extract_file(path: Path) -> dict[str, Any]:
     """The ``bantin extract`` output object of one input file (contract: shared/eval/README.md)."""
-    from urllib.parse import urlsplit
+    from urllib.parse import quote, urlsplit
 
     from schemas import RawArticle
     from services.extractor.pipeline import extract
 
     url, text, published = read_input(path)
     published_at, precision = parse_published(published)
-    url = url or path.resolve().as_uri()
+    # RawArticle needs an http(s) URL (the article id derives from it): files without one get a local one.
+    article_url = url or "http://localhost" + quote(path.resolve().as_posix())
     article = RawArticle(
-        url=url, source=urlsplit(url).hostname or "file", text=text, published_at=published_at
+        url=article_url, source=urlsplit(article_url).hostname or "file", text=text, published_at=published_at
     )
     events = extract(article, published_precision=precision)
     authors = list(dict.fromkeys(a.name for e in events for a in e.authors))
@@ -84,7 +85,7 @@ def extract_file(path: Path) -> dict[str, Any]:
         "input": str(path),
         "article": {
             "authors": authors,
-            "url": article.url,
+            "url": url,
             "article_id": article.article_id,
             "published_at": published,
         },
