@@ -222,9 +222,9 @@ def extract_casualties(doc: Document) -> Casualties | None:
         best["dead"] = named
     if not best:
         return None
-    spans = [v for v in best.values()]
-    start = min(s for _, s, _ in spans)
-    end = max(e for _, _, e in spans)
+    # The evidence is one statement (the deaths when stated): a span from the first to the last
+    # mention could cover unrelated text that then would be excluded from the figures.
+    _, start, end = best.get("dead") or best["injured"]
     return Casualties(
         dead=best["dead"][0] if "dead" in best else None,
         injured=best["injured"][0] if "injured" in best else None,
