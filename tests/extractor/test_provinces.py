@@ -56,3 +56,11 @@ def test_ho_chi_minh_the_person_is_not_the_city():
     )
     assert find_province(doc).name == "Sóc Trăng"
     assert find_province(Document("Công an TP Hồ Chí Minh bắt giữ 2 đối tượng.")).name == "Hồ Chí Minh"
+
+
+def test_partner_province_weighs_less():
+    doc = Document(
+        "Công an tỉnh Lạng Sơn phối hợp Công an tỉnh Bắc Giang, Công an tỉnh Bắc Ninh triệt phá đường dây "
+        "đánh bạc. Công an tỉnh Lạng Sơn đang mở rộng điều tra."
+    )
+    assert find_province(doc).name == "Lạng Sơn"

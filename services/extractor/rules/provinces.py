@@ -36,7 +36,7 @@ _RESIDENCE_BEFORE = re.compile(
     r"(?:trú|ngụ|quê|HKTT|thường trú|tạm trú|sinh sống|cư trú|đăng ký|về|đến từ)[^.;()]{0,80}$", re.IGNORECASE
 )
 _COOPERATION_BEFORE = re.compile(
-    r"(?:phối hợp với|cùng với|và|giáp|sang|tiếp giáp)[^.;]{0,25}$", re.IGNORECASE
+    r"(?:phối hợp(?: với)?|cùng với|và|giáp|sang|tiếp giáp|hỗ trợ)[^.;]{0,25}$", re.IGNORECASE
 )
 # Names that also name a person or an institution: a province only after "tỉnh", "TP", "Công an" …
 _NEEDS_CONTEXT = frozenset({"Hồ Chí Minh", "Huế", "HUẾ", "Sài Gòn"})
