@@ -45,6 +45,8 @@ _BYLINE_SELECTOR = "p.h5.text-right"
 _TITLE_SELECTOR = "h1.title"
 _LEAD_SELECTOR = ".hometext"
 _BODY_SELECTORS = ("#news-bodyhtml", ".bodytext")
+# Control characters lxml refuses in text (pages do carry them, e.g. pasted from Word).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCK_TAGS = {"p", "div", "figcaption", "h2", "h3", "h4", "h5", "h6", "li", "tr", "blockquote", "table"}
 
 
@@ -139,6 +141,7 @@ def _nukeviet_text(root: lxml.html.HtmlElement) -> str | None:
 
 def html_to_text(html: str, url: str | None = None) -> str:
     """The cleaned main text of an article page; empty when the page has none."""
+    html = _CONTROL.sub("", html)
     if not html.strip():
         return ""
     try:
