@@ -151,3 +151,11 @@ def test_container_counts_when_no_weight_is_given():
     text = "Khám xét, lực lượng chức năng thu giữ 3 gói nilon chứa heroin."
     got = [(z.quantity, z.unit) for z in extract_seizures(Document(text))]
     assert got == [(3, "gói")]
+
+
+def test_official_named_after_la_in_a_crime_sentence_is_not_a_suspect():
+    text = (
+        "Lực lượng tham gia bắt giữ đối tượng gồm Công an xã, người chỉ huy là ông Lê Văn Cường. "
+        "Bắt giữ 2 đối tượng gồm Hà Văn Dũng và Vi Văn Tám."
+    )
+    assert [s.name for s in extract_suspects(Document(text))] == ["Hà Văn Dũng", "Vi Văn Tám"]

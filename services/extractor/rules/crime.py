@@ -29,6 +29,7 @@ _NAME_BEFORE_BIRTH = re.compile(
     rf"(?<![{LOWER}{UPPER}])(?P<name>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*){{1,4}})"
     r"\s*\((?:SN|sinh năm)\s*(?:19|20)\d{2}"
 )
+_SUSPECT_NOUN = re.compile(r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|thủ phạm|hung thủ", re.IGNORECASE)
 _VICTIM_BEFORE = re.compile(
     r"(?:bị hại|nạn nhân|người bị hại|người bị lừa)\s*(?:là\s*)?:?\s*(?:(?:ông|bà|anh|chị|em|cháu)\s+)?$",
     re.I,
@@ -146,9 +147,14 @@ def extract_suspects(doc: Document) -> list[Suspect]:
         before = text[max(0, start - 40) : start]
         after = text[end : end + 160]
         birth = _BIRTH.match(after)
-        cue = _SUSPECT_BEFORE.search(before) or (
-            last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start)  # "A (48 tuổi), B và C"
-        )
+        cue = _SUSPECT_BEFORE.search(before)
+        if (
+            cue
+            and cue.group().split()[0].lower() in ("gồm", "là")
+            and not _SUSPECT_NOUN.search(text, max(0, start - 30), start)
+        ):
+            cue = None  # "thành phần gồm ông …", "Trưởng Công an xã là ông …": not suspects
+        cue = cue or (last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start))  # "A (48 tuổi), B và C"
         if not (cue or birth) or not _is_crime_sentence(doc, start):
             continue
         if not cue and re.search(
