@@ -1,0 +1,92 @@
+"""Extraction throughput on one core: articles/s from text, from HTML, and through the worker's handling.
+
+Pages come from the sample-site generator (conference, commendation, arrest, drug and traffic
+articles with captions, bylines, view counters and footers), so the cleaning has work to do.
+
+    python -m bench.extract --n 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from collections.abc import Callable
+from datetime import UTC
+
+from crawlers.sample_site import generic, nukeviet
+from crawlers.sample_site.content import Article, make_articles
+from schemas import RawArticle
+from services.extractor.main_text import clean_text, html_to_text
+from services.extractor.pipeline import EXTRACTOR_VERSION, extract
+from services.extractor.worker import events_of
+
+BASE = "https://congan.example.vn"
+
+
+def page_text(a: Article) -> str:
+    """The text a crawler or a copy-paste gives: title, lead, caption, body, byline and page furniture."""
+    furniture = ["Chia sẻ Facebook Zalo", "Ý kiến bạn đọc", "Những tin cũ hơn", "Tin khác ở xã bên"]
+    body = [a.title, "Lượt xem: 1.204", a.lead, a.captions[0], *a.paragraphs, f"Tác giả: {a.author}"]
+    return "\n".join([*body, *furniture])
+
+
+def raw_article(a: Article, text: str) -> RawArticle:
+    return RawArticle(
+        url=f"{BASE}/vi/news/{a.category}/{a.slug}-{a.id}.html",
+        source="example",
+        title=a.title,
+        published_at=a.published_at.replace(tzinfo=UTC),
+        text=text,
+    )
+
+
+def rate(label: str, items: list, work: Callable[[object], object]) -> float:
+    start = time.process_time()
+    for item in items:
+        work(item)
+    per_second = len(items) / (time.process_time() - start)
+    print(f"{label:<44} {per_second:8.1f} articles/s")
+    return per_second
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300, help="articles per measurement")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+
+    articles = make_articles(args.n, seed=11)
+    texts = [page_text(a) for a in articles]
+    nukeviet_pages = [nukeviet.article_page(a, BASE, articles[:2], articles[2:4], 1204) for a in articles]
+    generic_pages = [generic.article_page(a, BASE, articles[:3]) for a in articles]
+    messages = [raw_article(a, t).model_dump_json().encode() for a, t in zip(articles, texts, strict=True)]
+    for text in texts[:20]:  # warm-up: gazetteers and compiled patterns
+        extract(raw_article(articles[0], clean_text(text)))
+
+    print(f"extractor {EXTRACTOR_VERSION}; {args.n} generated articles; CPU time on one core")
+    print(f"python {platform.python_version()} on {platform.machine()}")
+    pairs = list(zip(articles, texts, strict=True))
+    rate("text → clean_text → extract", pairs, lambda p: extract(raw_article(p[0], clean_text(p[1]))))
+    rate("clean_text only", texts, clean_text)
+    rate(
+        "NukeViet HTML → site rules → extract",
+        list(zip(articles, nukeviet_pages, strict=True)),
+        lambda p: extract(raw_article(p[0], html_to_text(p[1], BASE))),
+    )
+    rate(
+        "other HTML → trafilatura → extract",
+        list(zip(articles, generic_pages, strict=True)),
+        lambda p: extract(raw_article(p[0], html_to_text(p[1], BASE))),
+    )
+    rate(
+        "worker: JSON message → events → JSON",
+        messages,
+        lambda m: [e.model_dump_json() for e in events_of(m)[1]],
+    )
+
+
+if __name__ == "__main__":
+    main()
