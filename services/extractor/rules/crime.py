@@ -42,7 +42,6 @@ _VICTIM_AFTER = re.compile(
 # What separates names in a list of suspects: a comma, "và", with an optional bracket before.
 _LIST_GAP = re.compile(r"\s*(?:,|;|và|,\s*và)\s*")
 _NOT_A_NAME_START = frozenset({"Công", "Ủy", "Uỷ", "Ban", "Phòng", "Đội", "Cục", "Bộ", "Tỉnh", "Huyện", "Xã"})
-_AGE = re.compile(r"^\s*[(,]\s*(?P<age>\d{1,2})\s*tuổi", re.IGNORECASE)
 _RESIDENCE = re.compile(
     r"(?:trú tại|trú ở|trú|ngụ tại|ngụ ở|ngụ|HKTT|thường trú tại|thường trú|quê ở|quê quán|nơi cư "
     r"trú)\s*:?\s*"
