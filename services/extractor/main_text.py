@@ -45,6 +45,8 @@ _BYLINE_SELECTOR = "p.h5.text-right"
 _TITLE_SELECTOR = "h1.title"
 _LEAD_SELECTOR = ".hometext"
 _BODY_SELECTORS = ("#news-bodyhtml", ".bodytext")
+# Where other sites put the byline, which trafilatura tends to drop with the page furniture.
+_AUTHOR_SELECTORS = (".author", ".byline", ".tac-gia", ".article-author", "[rel=author]")
 # Control characters lxml refuses in text (pages do carry them, e.g. pasted from Word).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCK_TAGS = {"p", "div", "figcaption", "h2", "h3", "h4", "h5", "h6", "li", "tr", "blockquote", "table"}
@@ -139,6 +141,25 @@ def _nukeviet_text(root: lxml.html.HtmlElement) -> str | None:
     return "\n".join(lines)
 
 
+def byline_of(root: lxml.html.HtmlElement) -> str | None:
+    """The page's byline: the last author element's text, else ``<meta name="author">``."""
+    for selector in _AUTHOR_SELECTORS:
+        for element in reversed(root.cssselect(selector)):
+            if text := " ".join(element.text_content().split()):
+                return text
+    for meta in root.cssselect('meta[name="author"]'):
+        if text := " ".join((meta.get("content") or "").split()):
+            return text
+    return None
+
+
+def with_byline(text: str, byline: str | None) -> str:
+    """``text`` with the byline as its last line, unless the text already holds it."""
+    if not byline or byline in text:
+        return text
+    return f"{text}\n{byline}" if text else text
+
+
 def html_to_text(html: str, url: str | None = None) -> str:
     """The cleaned main text of an article page; empty when the page has none."""
     html = _CONTROL.sub("", html)
@@ -153,6 +174,8 @@ def html_to_text(html: str, url: str | None = None) -> str:
         text = trafilatura.extract(
             html, url=url, include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
         )
+        if text is not None:
+            text = with_byline(text, byline_of(root))
     if text is None:
         bodies = root.xpath("//body")
         text = "\n".join(_block_lines(bodies[0] if bodies else root))

@@ -101,3 +101,12 @@ def test_other_pages_fall_back_to_trafilatura() -> None:
 def test_empty_or_unparsable_html_gives_empty_text() -> None:
     assert html_to_text("") == ""
     assert html_to_text("   \n") == ""
+
+
+def test_a_byline_trafilatura_drops_is_put_back_as_the_last_line() -> None:
+    body = "".join(f"<p>Đoạn {i}: Công an phường tuần tra bảo đảm trật tự công cộng.</p>" for i in range(5))
+    page = f"<html><body><article><h1>Tuần tra</h1>{body}<p class='author'><b>Đức Thành</b></p></article>"
+    text = html_to_text(page + "</body></html>")
+    assert text.split("\n")[-1] == "Đức Thành"
+    meta = "<html><head><meta name='author' content='Thu Trang'></head><body><article>"
+    assert html_to_text(f"{meta}{body}</article></body></html>").endswith("\nThu Trang")
