@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
+from prometheus_client import REGISTRY
 
 from schemas import DeadLetter, Event, RawArticle
 from services.common.settings import Settings
@@ -106,3 +107,25 @@ def test_text_is_cleaned_and_taken_from_html_when_missing() -> None:
     article = RawArticle(url="https://x.vn/a", source="x", text="", html=html).with_compressed_html()
     assert with_main_text(article).text == "Công an xã tuần tra."
     assert with_main_text(ARTICLE).text.endswith("thu giữ 3,5 gam heroin.")
+
+
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_metrics_count_articles_events_dead_letters_and_extraction_time() -> None:
+    before = {
+        "in": sample("bantin_extractor_articles_in_total"),
+        "drug": sample("bantin_extractor_events_out_total", event_type="drug_case"),
+        "dead": sample("bantin_extractor_dead_letters_total"),
+        "timed": sample("bantin_extractor_extraction_seconds_count"),
+        "failed": sample("bantin_extractor_publish_failures_total"),
+    }
+    await handle_message(FakeMessage(ARTICLE.model_dump_json().encode()), Recorder(), SETTINGS)
+    await handle_message(FakeMessage(b"[]"), Recorder(), SETTINGS)
+    await handle_message(FakeMessage(b"[]"), Recorder(fail=True), SETTINGS)
+    assert sample("bantin_extractor_articles_in_total") == before["in"] + 3
+    assert sample("bantin_extractor_events_out_total", event_type="drug_case") == before["drug"] + 1
+    assert sample("bantin_extractor_dead_letters_total") == before["dead"] + 1
+    assert sample("bantin_extractor_extraction_seconds_count") == before["timed"] + 1
+    assert sample("bantin_extractor_publish_failures_total") == before["failed"] + 1
