@@ -130,6 +130,18 @@ def publish(settings: Settings, topic: str, messages: Sequence[tuple[bytes | Non
     producer.close()
 
 
+def topic_size(settings: Settings, topic: str) -> int:
+    """Messages in ``topic`` (sum of its partitions' end offsets; no consumer group involved)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        return sum(consumer.end_offsets([TopicPartition(topic, p) for p in partitions]).values())
+    finally:
+        consumer.close()
+
+
 def read_topic(settings: Settings, topic: str, idle_seconds: float = 3.0) -> list[dict]:
     """Every message of ``topic`` (JSON values), read with aiokafka without a consumer group."""
     import asyncio

@@ -15,6 +15,7 @@ from e2e_pipeline import (
     read_topic,
     sample_raw_articles,
     scalar,
+    topic_size,
     wait_for,
     wait_settled,
     worker_env,
@@ -25,6 +26,7 @@ from schemas.ids import event_id
 from services.common.settings import Settings
 from services.common.topics import create_topics
 from services.extractor.pipeline import extract
+from services.extractor.worker import events_of
 from services.runner.supervisor import bantin_argv
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -110,6 +112,72 @@ def test_extractor_killed_mid_stream_stores_every_event_exactly_once(
     assert "extractor exited with code -9" in procs.log.getvalue()
 
 
+def test_extractor_killed_mid_stream_publishes_every_event(kafka_settings: Settings, tmp_path: Path) -> None:
+    """The extractor alone (no storage): nothing is lost on the events topic after a SIGKILL;
+    redelivery may repeat an article's events, which the storage upsert absorbs."""
+    create_topics(kafka_settings)
+    env = worker_env(kafka_settings, f"sqlite:///{tmp_path / 'unused.db'}", str(tmp_path))
+    articles = sample_raw_articles(1500, seed=3)
+    payloads = [a.model_dump_json().encode() for a in articles]
+    expected = {e.event_id for payload in payloads for e in events_of(payload)[1]}
+    messages = [(a.article_id.encode(), payload) for a, payload in zip(articles, payloads, strict=True)]
+
+    with processes({"extractor": ["extractor"]}, env) as procs:
+        publish(kafka_settings, kafka_settings.topic_raw_articles, messages)
+        wait_for(lambda: topic_size(kafka_settings, kafka_settings.topic_events) >= 200, "the first events")
+        procs.kill9("extractor")
+        wait_for(lambda: procs.supervisor.restarts("extractor") >= 1, "the restart")
+        wait_for(
+            lambda: topic_size(kafka_settings, kafka_settings.topic_events) >= len(expected), "all events"
+        )
+        published = read_topic(kafka_settings, kafka_settings.topic_events)
+
+    assert "extractor exited with code -9" in procs.log.getvalue()
+    assert {e["event_id"] for e in published} == expected
+    assert topic_size(kafka_settings, kafka_settings.topic_dead_letters) == 0
+
+
+def test_malformed_raw_messages_are_dead_lettered_by_the_extractor(
+    kafka_settings: Settings, tmp_path: Path
+) -> None:
+    """The extractor alone: every malformed message reaches the dead-letter topic with its original
+    bytes; every good article's events reach the events topic."""
+    create_topics(kafka_settings)
+    env = worker_env(kafka_settings, f"sqlite:///{tmp_path / 'unused.db'}", str(tmp_path))
+    good = sample_raw_articles(20, seed=5)
+    bad = _malformed(60)
+    good_messages = [(a.article_id.encode(), a.model_dump_json().encode()) for a in good]
+    mixed = [m for pair in zip(bad[:20], good_messages, strict=True) for m in pair] + bad[20:]
+    expected = {e.event_id for _, payload in good_messages for e in events_of(payload)[1]}
+
+    with processes({"extractor": ["extractor"]}, env):
+        publish(kafka_settings, kafka_settings.topic_raw_articles, mixed)
+        wait_for(
+            lambda: topic_size(kafka_settings, kafka_settings.topic_dead_letters) >= 60, "60 dead letters"
+        )
+        wait_for(
+            lambda: topic_size(kafka_settings, kafka_settings.topic_events) >= len(expected), "the events"
+        )
+        letters = read_topic(kafka_settings, kafka_settings.topic_dead_letters)
+        events = read_topic(kafka_settings, kafka_settings.topic_events)
+
+    assert len(letters) == 60
+    assert all(letter["stage"] == "extractor" for letter in letters)
+    assert sorted(_original(letter) for letter in letters) == sorted(value for _, value in bad)
+    assert {e["event_id"] for e in events} == expected
+
+
+def _malformed(n: int) -> list[tuple[bytes | None, bytes]]:
+    """``n`` raw-topic messages that are not RawArticles: not JSON, missing and mistyped fields."""
+    kinds: list[tuple[bytes | None, bytes]] = [
+        (b"junk", b"\x00\xffnot json at all"),
+        (b"nofields", b'{"title": "no url, no source"}'),
+        (b"wrongtype", b'{"url": 42, "source": ["x"], "published_at": "yesterday"}'),
+        (None, b"[1, 2, 3]"),
+    ]
+    return [kinds[i % len(kinds)] for i in range(n)]
+
+
 def test_malformed_raw_messages_go_to_dead_letters_and_good_ones_are_stored(
     kafka_settings: Settings, tmp_path: Path
 ) -> None:
@@ -118,16 +186,7 @@ def test_malformed_raw_messages_go_to_dead_letters_and_good_ones_are_stored(
     env = worker_env(kafka_settings, database_url, str(tmp_path))
     migrate(env)
     good = sample_raw_articles(20, seed=5)
-    bad: list[tuple[bytes | None, bytes]] = []
-    for i in range(60):
-        bad.append(
-            [
-                (b"junk-%d" % i, b"\x00\xffnot json at all %d" % i),
-                (b"nofields-%d" % i, b'{"title": "no url, no source"}'),
-                (b"wrongtype-%d" % i, b'{"url": 42, "source": ["x"], "published_at": "yesterday"}'),
-                (None, b"[1, 2, 3]"),
-            ][i % 4]
-        )
+    bad = _malformed(60)
     good_messages = [(a.article_id.encode(), a.model_dump_json().encode()) for a in good]
     mixed = [m for pair in zip(bad[:20], good_messages, strict=True) for m in pair] + bad[20:]
     expected_articles = len(_articles_of(good))
