@@ -125,8 +125,12 @@ def replay(
 
     from services.extractor.replay import rewind_group
 
-    when, _ = parse_published(since)
-    assert when is not None
+    try:
+        when, _ = parse_published(since)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not an ISO date or time: {since!r}", param_hint="--since") from exc
+    if when is None:
+        raise typer.BadParameter("a date or time is required", param_hint="--since")
     settings = get_settings()
     group = group or f"{settings.extractor_group}-replay-{datetime.now():%Y%m%d%H%M%S}"
     offsets = asyncio.run(rewind_group(settings, group, when))

@@ -70,3 +70,9 @@ def test_an_unreadable_file_is_reported_and_the_others_still_run(tmp_path: Path)
     assert [json.loads(line)["input"] for line in result.stdout.splitlines()] == [str(good)]
     assert f"error: {bad}: JSONDecodeError" in result.stderr
     assert f"error: {missing}: FileNotFoundError" in result.stderr
+
+
+def test_replay_rejects_a_bad_time_with_a_clear_message() -> None:
+    result = CliRunner().invoke(app, ["replay", "--since", "last tuesday"])
+    assert result.exit_code == 2
+    assert "not an ISO date or time: 'last tuesday'" in result.output
