@@ -124,15 +124,16 @@ def test_extractor_killed_mid_stream_publishes_every_event(kafka_settings: Setti
 
     with processes({"extractor": ["extractor"]}, env) as procs:
         publish(kafka_settings, kafka_settings.topic_raw_articles, messages)
-        wait_for(lambda: topic_size(kafka_settings, kafka_settings.topic_events) >= 200, "the first events")
+        events_in_topic = lambda: topic_size(kafka_settings, kafka_settings.topic_events)  # noqa: E731
+        wait_for(lambda: events_in_topic() >= 200, "the first events")
         procs.kill9("extractor")
+        at_kill = events_in_topic()
         wait_for(lambda: procs.supervisor.restarts("extractor") >= 1, "the restart")
-        wait_for(
-            lambda: topic_size(kafka_settings, kafka_settings.topic_events) >= len(expected), "all events"
-        )
+        wait_for(lambda: events_in_topic() >= len(expected), "all events")
         published = read_topic(kafka_settings, kafka_settings.topic_events)
 
     assert "extractor exited with code -9" in procs.log.getvalue()
+    assert at_kill < len(expected), "the kill came after the stream ended"
     assert {e["event_id"] for e in published} == expected
     assert topic_size(kafka_settings, kafka_settings.topic_dead_letters) == 0
 
