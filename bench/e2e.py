@@ -103,6 +103,39 @@ class RowWatcher:
         return True
 
 
+class TopicWatcher:
+    """Follows the events topic (assigned partitions, no group) and records when each article's
+    first event was published: the ``--extractor-only`` stand-in for :class:`RowWatcher`."""
+
+    def __init__(self, settings: Settings) -> None:
+        from kafka import KafkaConsumer, TopicPartition
+
+        self.consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+        partitions = self.consumer.partitions_for_topic(settings.topic_events) or set()
+        self.consumer.assign([TopicPartition(settings.topic_events, p) for p in partitions])
+        self.seen: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TopicWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.consumer.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for records in self.consumer.poll(timeout_ms=100).values():
+                now = time.perf_counter()
+                for record in records:
+                    self.seen.setdefault(record.key.decode(), now)
+
+    wait_for = RowWatcher.wait_for
+
+
 @contextmanager
 def broker(bootstrap: str | None) -> Iterator[str]:
     if bootstrap:
@@ -128,6 +161,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a temp SQLite file")
     parser.add_argument("--extractors", type=int, default=1, help="extractor processes")
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument(
+        "--extractor-only",
+        action="store_true",
+        help="no storage worker: measure until events are on the topic",
+    )
     args = parser.parse_args()
 
     with ExitStack() as stack:
@@ -152,16 +190,19 @@ def main() -> None:
             "BANTIN_DATABASE_URL": database_url,
             "BANTIN_LOG_LEVEL": "WARNING",
         }
-        subprocess.run(bantin_argv("db", "upgrade"), env={**os.environ, **env}, check=True)
         specs = [ProcessSpec(f"extractor{i}", bantin_argv("extractor"), env) for i in range(args.extractors)]
-        specs.append(ProcessSpec("storage", bantin_argv("storage"), env))
+        if not args.extractor_only:
+            subprocess.run(bantin_argv("db", "upgrade"), env={**os.environ, **env}, check=True)
+            specs.append(ProcessSpec("storage", bantin_argv("storage"), env))
         log = io.StringIO()
         supervisor = Supervisor(specs, stream=log)
         worker_thread = threading.Thread(target=supervisor.run, daemon=True)
         worker_thread.start()
         stack.callback(worker_thread.join, 60)
         stack.callback(supervisor.stop)
-        watcher = stack.enter_context(RowWatcher(database_url))
+        watcher = stack.enter_context(
+            TopicWatcher(settings) if args.extractor_only else RowWatcher(database_url)
+        )
         producer = make_producer(settings, linger_ms=5)
         stack.callback(producer.close)
 
@@ -211,17 +252,19 @@ def main() -> None:
     cpu = platform.processor()
     with open("/proc/cpuinfo") as info:
         cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
+    database = "none (--extractor-only)" if args.extractor_only else args.database_url or "temp SQLite file"
+    visible = "event on the topic" if args.extractor_only else "row visible"
     print(f"machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}")
     print(
         f"broker: {'Kafka at ' + args.bootstrap if args.bootstrap else 'local Tansu (memory)'}; "
-        f"database: {'given URL' if args.database_url else 'SQLite file'}; extractors: {args.extractors}"
+        f"database: {database}; extractors: {args.extractors}"
     )
     print(
         f"sustained: {args.n} raw articles in {finished - started:.1f}s "
         f"(publishing took {published - started:.1f}s) -> {rate:.1f} raw articles/s end to end"
     )
     print(
-        f"latency publish -> row visible over {len(latencies)} articles at {args.rate:g}/s: "
+        f"latency publish -> {visible} over {len(latencies)} articles at {args.rate:g}/s: "
         f"p50 {statistics.median(latencies) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
         f"max {max(latencies) * 1000:.0f} ms"
     )
