@@ -70,8 +70,15 @@ def child_env(settings: Settings) -> dict[str, str]:
 
 
 def worker_specs(settings: Settings, skip: frozenset[str] = frozenset()) -> list[ProcessSpec]:
-    env = child_env(settings)
-    return [ProcessSpec(name, bantin_argv(*args), env) for name, args in WORKERS if name not in skip]
+    """One spec per worker. On one machine they cannot share a metrics port: with
+    ``BANTIN_METRICS_PORT=p`` the n-th worker serves its metrics on p+n."""
+    specs = []
+    for n, (name, args) in enumerate((name, args) for name, args in WORKERS if name not in skip):
+        env = child_env(settings)
+        if settings.metrics_port:
+            env["BANTIN_METRICS_PORT"] = str(settings.metrics_port + n)
+        specs.append(ProcessSpec(name, bantin_argv(*args), env))
+    return specs
 
 
 def run_up(

@@ -39,6 +39,12 @@ def test_children_share_the_broker_and_database(kafka_settings: Settings) -> Non
         }
 
 
+def test_each_worker_gets_its_own_metrics_port(kafka_settings: Settings) -> None:
+    settings = kafka_settings.model_copy(update={"metrics_port": 9300})
+    ports = [spec.env["BANTIN_METRICS_PORT"] for spec in worker_specs(settings) if spec.env]
+    assert ports == ["9300", "9301", "9302", "9303"]
+
+
 def _healthy(url: str) -> bool:
     try:
         return httpx.get(url, timeout=2).status_code == 200
