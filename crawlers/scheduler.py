@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -95,6 +96,7 @@ class CrawlScheduler:
         self.timeout = timeout
         self.results: list[RunResult] = []
         self._lock = threading.Lock()
+        self._running: dict[str, subprocess.Popen[str]] = {}
         for source in self.sources:
             scheduler.add_job(
                 self.run_source,
@@ -112,12 +114,25 @@ class CrawlScheduler:
         started = time.time()
         env = {**os.environ, **(self.env or {})}
         try:
-            proc = subprocess.run(
-                self.command_for(source), env=env, capture_output=True, text=True, timeout=self.timeout
+            proc = subprocess.Popen(
+                self.command_for(source),
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
-            returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
-        except subprocess.TimeoutExpired as exc:
-            returncode, stdout, stderr = None, str(exc.stdout or ""), f"killed after {self.timeout:.0f} s"
+            with self._lock:
+                self._running[source.id] = proc
+            try:
+                stdout, stderr = proc.communicate(timeout=self.timeout)
+                returncode = proc.returncode
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                stdout, _ = proc.communicate()
+                returncode, stderr = None, f"killed after {self.timeout:.0f} s"
+            finally:
+                with self._lock:
+                    self._running.pop(source.id, None)
         except OSError as exc:
             returncode, stdout, stderr = None, "", f"could not start the crawl: {exc}"
         summary = _summary_from(stdout)
@@ -133,6 +148,13 @@ class CrawlScheduler:
         with self._lock:
             self.results.append(result)
         return result
+
+    def stop_running(self) -> None:
+        """Ask running crawls to stop (SIGTERM: Scrapy closes the spider, flushes and records)."""
+        with self._lock:
+            running = list(self._running.values())
+        for proc in running:
+            proc.terminate()
 
 
 def _summary_line(summary: dict[str, Any]) -> str:
@@ -154,10 +176,16 @@ def run_forever(
         raise ValueError("no enabled source to schedule")
     serve_metrics(metrics_port)
     scheduler = BlockingScheduler(timezone=VIETNAM_TZ)
-    CrawlScheduler(sources, scheduler, sources_file=sources_file)
+    crawls = CrawlScheduler(sources, scheduler, sources_file=sources_file)
     for job in scheduler.get_jobs():
         logger.info("scheduled %s: %s", job.id, job.trigger)
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        logger.info("scheduler stopped")
+
+    def stop(signum: int, _frame: Any) -> None:
+        logger.info("signal %d: stopping the scheduler and the running crawls", signum)
+        crawls.stop_running()
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.start()
+    logger.info("scheduler stopped")

@@ -7,9 +7,11 @@ Schedules here fire every two seconds (a cron trigger with a seconds field, thro
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -61,7 +63,7 @@ async def test_two_sources_run_on_schedule_without_overlap_and_a_crash_is_report
         if source.id == "crasher":
             return [sys.executable, "-c", "import sys; sys.exit('boom: the spider exploded')"]
         command = [*crawl_command(source, str(SOURCES_FILE)), "--base-url", base_urls[source.id]]
-        for name, value in FAST.items():
+        for name, value in {**FAST, "DOWNLOAD_TIMEOUT": "30"}.items():
             command += ["--set", f"{name}={value}"]
         return command
 
@@ -124,3 +126,19 @@ def test_cron_trigger_reads_the_source_schedule_in_vietnam_time() -> None:
     trigger = cron_trigger(source)
     fire = trigger.get_next_fire_time(None, datetime.now(UTC))
     assert (fire.hour, fire.minute, fire.utcoffset().total_seconds()) == (8, 30, 7 * 3600)
+
+
+def test_stop_running_terminates_the_crawls_in_progress() -> None:
+    source = load_sources(SOURCES_FILE).get("sample-generic")
+    sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+    crawls = CrawlScheduler([], BackgroundScheduler(), command_for=lambda _: sleeper)
+    worker = ThreadPoolExecutor(max_workers=1)
+    running = worker.submit(crawls.run_source, source)
+    while not crawls._running:
+        time.sleep(0.05)
+
+    crawls.stop_running()
+
+    result = running.result(timeout=30)
+    worker.shutdown()
+    assert result.outcome == "crashed" and result.returncode == -signal.SIGTERM
