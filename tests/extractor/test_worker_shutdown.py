@@ -1,4 +1,5 @@
-"""SIGTERM stops `bantin extractor` cleanly; it never commits an article whose events were not published."""
+"""`bantin extractor` as a process: it serves metrics, SIGTERM stops it cleanly, and it never commits an
+article whose events were not published."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -16,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from crawlers.sample_site.content import make_articles
 from schemas import Event, RawArticle
 from services.common.kafka import make_producer
+from services.common.local_broker import free_port
 from services.common.settings import Settings
 from services.common.topics import create_topics
 
@@ -84,12 +87,18 @@ async def test_sigterm_exits_cleanly_and_commits_only_published_articles(
     producer.close()
 
     log = (tmp_path / "extractor.log").open("w+")
-    proc = subprocess.Popen(
-        [str(BANTIN), "extractor"], env=worker_env(s), stdout=log, stderr=subprocess.STDOUT
-    )
+    metrics_port = free_port()
+    argv = [str(BANTIN), "extractor", "--metrics-port", str(metrics_port)]
+    proc = subprocess.Popen(argv, env=worker_env(s), stdout=log, stderr=subprocess.STDOUT)
     try:
         started = await article_ids_with_events(s, {articles[0].article_id}, timeout=90)
         assert articles[0].article_id in started
+        metrics = urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode()
+        [articles_in] = [
+            line for line in metrics.splitlines() if line.startswith("bantin_extractor_articles_in_total")
+        ]
+        assert float(articles_in.split()[-1]) >= 1
+        assert "bantin_extractor_extraction_seconds_bucket" in metrics
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
     finally:
