@@ -1,0 +1,108 @@
+"""The storage worker as a FastStream application: events in, database rows out.
+
+At-least-once: one consumed batch is decoded, bad messages are dead-lettered, the rest is written in
+one transaction, and only then are the offsets committed (``AckPolicy.MANUAL``). A database failure
+is retried with exponential backoff inside the handler, so nothing is acknowledged, nothing is
+lost, and the process does not crash-loop; the idempotent writer makes redelivery harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import sqlalchemy as sa
+from faststream import AckPolicy, FastStream
+from faststream.kafka import KafkaBroker, KafkaMessage
+
+from schemas import DeadLetter, Event
+from services.common.kafka import make_broker
+from services.common.messages import decode
+from services.common.settings import Settings
+from services.storage import metrics
+from services.storage.db import make_engine, upgrade
+from services.storage.writer import WriteResult, write_events
+
+log = logging.getLogger(__name__)
+
+GRACEFUL_TIMEOUT_SECONDS = 20.0
+MAX_RECORDS = 500
+BACKOFF_START_SECONDS = 0.5
+BACKOFF_MAX_SECONDS = 30.0
+
+
+async def write_with_retry(engine: sa.Engine, events: list[Event]) -> WriteResult:
+    """Write ``events``, retrying with exponential backoff until the database takes them."""
+    delay = BACKOFF_START_SECONDS
+    while True:
+        try:
+            return await asyncio.to_thread(write_events, engine, events)
+        except Exception as exc:
+            metrics.WRITE_RETRIES.inc()
+            log.warning("database write of %d events failed (%s); retrying in %.1fs", len(events), exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX_SECONDS)
+
+
+def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MAX_RECORDS) -> KafkaBroker:
+    """A broker whose batch subscriber stores every event of ``settings.topic_events`` via ``engine``."""
+    broker = make_broker(settings, graceful_timeout=GRACEFUL_TIMEOUT_SECONDS)
+
+    @broker.subscriber(
+        settings.topic_events,
+        group_id=settings.storage_group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.MANUAL,
+        batch=True,
+        max_records=max_records,
+    )
+    async def store_events(msg: KafkaMessage) -> None:
+        """Dead-letter the undecodable messages of the batch, write the rest, then commit."""
+        records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
+        started = time.perf_counter()
+        events: list[Event] = []
+        for record in records:
+            try:
+                events.append(decode(Event, record.value))
+            except Exception as exc:
+                log.warning(
+                    "dead-lettering %s[%s]@%s: %s", record.topic, record.partition, record.offset, exc
+                )
+                letter = DeadLetter.from_failure(
+                    stage="storage",
+                    topic=record.topic,
+                    payload=record.value,
+                    exc=exc,
+                    partition=record.partition,
+                    offset=record.offset,
+                    key=record.key,
+                )
+                await broker.publish(
+                    letter.model_dump_json().encode(), settings.topic_dead_letters, key=record.key
+                )
+                metrics.DEAD_LETTERS.inc()
+        result = await write_with_retry(engine, events)
+        await msg.ack()
+        metrics.EVENTS_WRITTEN.inc(result.written)
+        metrics.REPLACED_DELETED.inc(result.replaced_deleted)
+        metrics.STALE_SKIPPED.inc(result.stale_skipped)
+        metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
+
+    return broker
+
+
+def build_app(settings: Settings, *, max_records: int = MAX_RECORDS) -> FastStream:
+    """The worker; the database is migrated to the latest schema before consuming starts."""
+    engine = make_engine(settings.database_url)
+    app = FastStream(build_broker(settings, engine, max_records=max_records))
+
+    @app.on_startup
+    async def migrate() -> None:
+        await asyncio.to_thread(upgrade, settings.database_url)
+
+    @app.after_shutdown
+    async def dispose() -> None:
+        engine.dispose()
+
+    return app
