@@ -1,0 +1,115 @@
+"""The storage worker through a real Kafka-protocol broker and real databases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from factories import synthetic_events
+from faststream.kafka import KafkaMessage
+from prometheus_client import REGISTRY
+from tcp_proxy import TcpProxy
+
+from schemas import DeadLetter
+from services.common.kafka import make_broker, make_producer
+from services.common.settings import Settings
+from services.common.topics import create_topics
+from services.storage.app import build_app
+from services.storage.db import make_engine
+
+pytestmark = pytest.mark.integration
+
+NOT_JSON = b"\xff not json"
+NOT_AN_EVENT = b'{"event_id": 42}'
+
+
+def produce(s: Settings, values: list[bytes]) -> None:
+    producer = make_producer(s)
+    for value in values:
+        producer.send(s.topic_events, value=value)
+    producer.flush(10)
+    producer.close()
+
+
+def event_count(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
+    except sa.exc.OperationalError:
+        return -1
+    finally:
+        engine.dispose()
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 90) -> None:
+    async def loop() -> None:
+        while not condition():
+            await asyncio.sleep(0.2)
+
+    await asyncio.wait_for(loop(), timeout)
+
+
+async def test_events_stored_once_and_bad_messages_dead_lettered(
+    kafka_settings: Settings, database_url: str
+) -> None:
+    s = kafka_settings.model_copy(update={"database_url": database_url})
+    create_topics(s)
+    events = synthetic_events(60)
+    produce(s, [e.model_dump_json().encode() for e in events[:30]] + [NOT_JSON, NOT_AN_EVENT])
+    produce(s, [e.model_dump_json().encode() for e in events[30:]])
+
+    letters: list[DeadLetter] = []
+    watcher = make_broker(s)
+
+    @watcher.subscriber(s.topic_dead_letters, group_id="dlq-watch", auto_offset_reset="earliest")
+    async def on_letter(msg: KafkaMessage) -> None:
+        letters.append(DeadLetter.model_validate_json(msg.body))
+
+    app = build_app(s, max_records=25)
+    async with watcher:
+        await watcher.start()
+        await app.start()
+        try:
+            await wait_until(lambda: event_count(database_url) == 60 and len(letters) == 2)
+            produce(s, [e.model_dump_json().encode() for e in events])  # the same 60 again
+            await asyncio.sleep(3)
+            assert event_count(database_url) == 60
+        finally:
+            await app.stop()
+    assert sorted(d.payload() for d in letters) == sorted([NOT_JSON, NOT_AN_EVENT])
+    assert all(d.stage == "storage" and d.topic == s.topic_events for d in letters)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_postgres_outage_loses_nothing(kafka_settings: Settings, database_url: str) -> None:
+    """The worker's database connection goes through a proxy that is cut mid-stream, then restored."""
+    url = sa.engine.make_url(database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    s = kafka_settings.model_copy(update={"database_url": proxied})
+    create_topics(s)
+    events = synthetic_events(200)
+
+    app = build_app(s, max_records=20)
+    await app.start()
+    try:
+        produce(s, [e.model_dump_json().encode() for e in events[:50]])
+        await wait_until(lambda: event_count(database_url) == 50)
+        retries_before = REGISTRY.get_sample_value("bantin_storage_write_retries_total") or 0
+        await proxy.cut()
+        produce(s, [e.model_dump_json().encode() for e in events[50:]])
+        await wait_until(
+            lambda: (
+                (REGISTRY.get_sample_value("bantin_storage_write_retries_total") or 0) >= retries_before + 2
+            )
+        )  # the worker failed to write and backed off, without acking
+        assert event_count(database_url) == 50
+        await proxy.restore()
+        await wait_until(lambda: event_count(database_url) == 200)
+    finally:
+        await app.stop()
+        await proxy.cut()
