@@ -111,10 +111,12 @@ def run_demo(
             stream.flush()
             if stored == 0:
                 return 1
-            if with_api:
-                base = f"http://{settings.api_host}:{settings.api_port}"
+            base = f"http://{settings.api_host}:{settings.api_port}"
+            if with_api and keep_running:
                 say(f"browse the API: {base}/docs   {base}/events?source={DEMO_SOURCE}   {base}/stats")
-            say(f"query from the shell: bantin events --source {DEMO_SOURCE}; bantin stats --by event_type")
+            else:
+                say(f"browse them: bantin api, then {base}/docs")
+            say(f"from the shell: bantin events --source {DEMO_SOURCE}; bantin stats --group-by event_type")
             if keep_running:
                 say("Ctrl-C stops the demo")
                 while thread.is_alive():
