@@ -191,7 +191,8 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
         award_rows += grants
     _upsert(conn, articles, list(article_rows.values()), ["article_id"])
     _upsert(conn, events, event_rows, ["event_id"])
-    kept_ids = [r["event_id"] for r in event_rows]
+    existing = {eid for rows in stored.values() for eid, _ in rows}
+    kept_ids = [r["event_id"] for r in event_rows if r["event_id"] in existing]  # new events have no children
     for start in range(0, len(kept_ids), 500):
         chunk = kept_ids[start : start + 500]
         conn.execute(people.delete().where(people.c.event_id.in_(chunk)))
