@@ -35,6 +35,7 @@ def demo(
     exit_after: bool = typer.Option(False, "--exit", help="stop after printing the table (no API left up)"),
     no_api: bool = typer.Option(False, "--no-api", help="do not serve the query API"),
     timeout: float = typer.Option(300.0, help="seconds to wait for the pipeline to drain"),
+    broker_port: int = typer.Option(9092, help="port of the local broker (when no Kafka is configured)"),
 ) -> None:
     """Run the real pipeline offline over a bundled sample site and show what landed.
 
@@ -51,6 +52,7 @@ def demo(
             keep_running=not exit_after,
             with_api=not no_api,
             timeout=timeout,
+            broker_port=broker_port,
         )
     except BrokerUnavailable as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -63,6 +63,7 @@ def run_demo(
     keep_running: bool = True,
     with_api: bool = True,
     timeout: float = 300.0,
+    broker_port: int = 9092,
     stream: TextIO | None = None,
 ) -> int:
     """Run the demo; returns the exit code (1 when nothing landed)."""
@@ -72,7 +73,7 @@ def run_demo(
     out = PrefixedOutput(stream, width=10)
     say = lambda message: out.write("demo", message)  # noqa: E731
     with (
-        ensure_broker(settings) as (settings, how),
+        ensure_broker(settings, broker_port) as (settings, how),
         serve("nukeviet", n_articles=n_articles, broken=False) as site,
         tempfile.TemporaryDirectory(prefix="bantin-demo-") as tmp,
     ):
