@@ -227,3 +227,60 @@ def _original(letter: dict) -> bytes:
     from schemas.dead_letter import DeadLetter
 
     return DeadLetter.model_validate(letter).payload()
+
+
+def test_database_outage_during_ingestion_loses_nothing(
+    kafka_settings: Settings, postgres_admin_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL refuses connections for a while (its sessions killed, new ones refused) while
+    events keep arriving; once it is back every event is stored exactly once."""
+    import time
+    import uuid
+
+    import sqlalchemy as sa
+
+    create_topics(kafka_settings)
+    name = f"bantin_outage_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    database_url = (
+        sa.engine.make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
+    )
+
+    def outage(on: bool) -> None:
+        with admin.connect() as conn:
+            conn.execute(
+                sa.text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {"false" if on else "true"}')
+            )
+            if on:
+                conn.execute(
+                    sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                    {"n": name},
+                )
+
+    try:
+        env = worker_env(kafka_settings, database_url, str(tmp_path))
+        migrate(env)
+        events = synthetic_events(3000)
+        messages = [(e.article.article_id.encode(), e.model_dump_json().encode()) for e in events]
+        stored = lambda: scalar(database_url, "SELECT count(*) FROM events WHERE source = 'fault'")  # noqa: E731
+        with processes({"storage": ["storage"]}, env):
+            publish(kafka_settings, kafka_settings.topic_events, messages[:1500])
+            wait_for(lambda: stored() >= 300, "the first rows")
+            outage(True)
+            publish(kafka_settings, kafka_settings.topic_events, messages[1500:])
+            with pytest.raises(sa.exc.OperationalError):  # the outage is real
+                sa.create_engine(database_url).connect()
+            time.sleep(8)  # the worker meets the outage and must retry, not skip
+            outage(False)
+            final = wait_settled(stored, 3000, "stored events")
+        assert final == 3000
+        assert (
+            scalar(database_url, "SELECT count(DISTINCT event_id) FROM events WHERE source = 'fault'") == 3000
+        )
+    finally:
+        outage(False)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
