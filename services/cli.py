@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import signal
 import threading
 
@@ -88,8 +87,7 @@ STAGE_COMMANDS: tuple[str, ...] = (
     "services.runner.commands",  # up, demo, replay, tail
 )
 for _module in STAGE_COMMANDS:
-    if importlib.util.find_spec(_module) is not None:
-        importlib.import_module(_module).register(app)
+    importlib.import_module(_module).register(app)
 
 
 if __name__ == "__main__":
