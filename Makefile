@@ -13,8 +13,8 @@ $(BIN)/bantin: pyproject.toml
 
 venv: $(BIN)/bantin ## create the virtualenv and install bantin with its extras
 
-run: venv ## run the pipeline on this machine
-	$(BIN)/bantin broker
+run: venv ## offline demo: sample site → crawl → Kafka → extract → store → API (Ctrl-C stops)
+	$(BIN)/bantin demo
 
 test: venv ## lint, then the whole test suite (real broker, SQLite and PostgreSQL)
 	$(BIN)/ruff check .
