@@ -27,5 +27,5 @@ def setup_logging(settings: Settings | None = None, *, level: str | None = None)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel((level or s.log_level).upper())
-    for noisy in ("kafka", "aiokafka"):
+    for noisy in ("kafka", "aiokafka", "alembic"):
         logging.getLogger(noisy).setLevel(max(root.level, logging.WARNING))
