@@ -43,6 +43,8 @@ DEFAULT_LIMIT = 50
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help="default: BANTIN_DATABASE_URL", show_default=False)
 ]
+DateFrom = Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="YYYY-MM-DD")]
+DateTo = Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="YYYY-MM-DD")]
 Province = Annotated[str | None, typer.Option(help="as named at the time or its post-2025 unit")]
 EventTypes = Annotated[list[str] | None, typer.Option("--event-type", help="repeat for several")]
 DateField = Annotated[str, typer.Option(help="occurred_on or published_at: the date --from/--to bound")]
@@ -83,10 +85,8 @@ def events(
     province: Province = None,
     event_type: EventTypes = None,
     date_field: DateField = "occurred_on",
-    date_from: Annotated[
-        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="YYYY-MM-DD")
-    ] = None,
-    date_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="YYYY-MM-DD")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
     source: Source = None,
     person: PersonName = None,
     rank: Rank = None,
@@ -123,10 +123,8 @@ def stats(
     province: Province = None,
     event_type: EventTypes = None,
     date_field: DateField = "occurred_on",
-    date_from: Annotated[
-        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="YYYY-MM-DD")
-    ] = None,
-    date_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="YYYY-MM-DD")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
     source: Source = None,
     person: PersonName = None,
     rank: Rank = None,
