@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from schemas.event import EVENT_TYPES
 from services.storage import queries
+from services.storage.names import person_key_rows
 from services.storage.queries import EventFilter
 from services.storage.search import fold
 
@@ -156,15 +157,16 @@ def synthetic_rows(n: int, seed: int = 5) -> Iterator[tuple[dict, dict, list[dic
 def fill(engine: sa.Engine, n: int) -> float:
     """Insert ``n`` synthetic events in batches; returns the seconds it took (indexes included)."""
     started = time.perf_counter()
-    batch: tuple[list[dict], ...] = ([], [], [], [])
+    batch: tuple[list[dict], ...] = ([], [], [], [], [])
     for article, event, people, awards in synthetic_rows(n):
         batch[0].append(article)
         batch[1].append(event)
         batch[2].extend(people)
         batch[3].extend(awards)
+        batch[4].extend(person_key_rows(people))
         if len(batch[1]) >= BATCH:
             _insert(engine, *batch)
-            batch = ([], [], [], [])
+            batch = ([], [], [], [], [])
     if batch[1]:
         _insert(engine, *batch)
     with engine.begin() as conn:
@@ -180,16 +182,13 @@ def fill(engine: sa.Engine, n: int) -> float:
     return time.perf_counter() - started
 
 
-def _insert(
-    engine: sa.Engine, articles: list[dict], events: list[dict], people: list[dict], awards: list[dict]
-) -> None:
+def _insert(engine: sa.Engine, *rows: list[dict]) -> None:
+    """Articles, events, people, awards and person keys, in that order (parents first)."""
+    tables = (queries.articles, queries.events, queries.people, queries.awards, queries.person_keys)
     with engine.begin() as conn:
-        conn.execute(queries.articles.insert(), articles)
-        conn.execute(queries.events.insert(), events)
-        if people:
-            conn.execute(queries.people.insert(), people)
-        if awards:
-            conn.execute(queries.awards.insert(), awards)
+        for table, batch in zip(tables, rows, strict=True):
+            if batch:
+                conn.execute(table.insert(), batch)
 
 
 def workload(rng: random.Random) -> dict[str, Callable[[sa.Engine], Any]]:

@@ -3,10 +3,11 @@ for the facts users filter on (people, award kinds), and the full Event JSON in 
 
 Why this shape: every query filters and sorts ``events`` (province, type, dates, source) and pages
 by (sort key, event_id), so those are plain indexed columns; person and award filters are
-``event_id IN (subquery)`` over narrow indexed child tables; everything else is read back from
-``payload`` unchanged, so the API returns exactly what was on the topic. Full text lives in
-``search_text`` (folded, see ``search.fold``), indexed by FTS5 on SQLite and a generated tsvector
-on PostgreSQL (created by the migrations, not by this metadata).
+``event_id IN (subquery)`` over narrow indexed child tables (a person's name is also indexed by
+every run of words it ends with, so "Văn Hùng" is an index range scan, not a table scan);
+everything else is read back from ``payload`` unchanged, so the API returns exactly what was on
+the topic. Full text lives in ``search_text`` (folded, see ``search.fold``), indexed by FTS5 on
+SQLite and a generated tsvector on PostgreSQL (created by the migrations, not by this metadata).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel import Field, SQLModel
 
 JSON_TYPE = sa.JSON().with_variant(JSONB(), "postgresql")
 UTC_DATETIME = sa.DateTime(timezone=True)
+KEY_TYPE = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
 
 
 class ArticleRow(SQLModel, table=True):
@@ -78,9 +80,27 @@ class PersonRow(SQLModel, table=True):
     )
     ordinal: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
     name: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    name_folded: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    name_folded: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     rank: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), index=True))
     positions: list[str] = Field(default_factory=list, sa_column=sa.Column(JSON_TYPE, nullable=False))
+
+
+class PersonKeyRow(SQLModel, table=True):
+    """``name_folded`` and each of its word suffixes ("nguyen van hung", "van hung", "hung").
+
+    A name filter is a prefix of one of these keys, answered by a range scan of the primary key;
+    the byte-order collation ("C") makes that range exact on PostgreSQL, as BINARY does on SQLite.
+    """
+
+    __tablename__ = "event_person_keys"
+
+    key: str = Field(sa_column=sa.Column(KEY_TYPE, primary_key=True))
+    event_id: str = Field(
+        sa_column=sa.Column(
+            sa.String(64), sa.ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+    ordinal: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
 
 
 class AwardRow(SQLModel, table=True):

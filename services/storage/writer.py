@@ -18,12 +18,14 @@ import sqlalchemy as sa
 from packaging.version import InvalidVersion, Version
 
 from schemas.event import Event
+from services.storage.names import person_key_rows
 from services.storage.search import fold
-from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonRow
+from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonKeyRow, PersonRow
 
 articles = ArticleRow.__table__
 events = EventRow.__table__
 people = PersonRow.__table__
+person_keys = PersonKeyRow.__table__
 awards = AwardRow.__table__
 
 
@@ -52,7 +54,7 @@ def _search_text(event: Event) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict]]:
+def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]:
     art = event.article
     article = {
         "article_id": art.article_id,
@@ -105,7 +107,7 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict]]:
                     "total": award.total,
                 }
             )
-    return article, row, person_rows, award_rows
+    return article, row, person_rows, person_key_rows(person_rows), award_rows
 
 
 def _upsert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict], keys: Iterable[str]) -> None:
@@ -139,6 +141,19 @@ def write_events(engine_or_conn: sa.Engine | sa.Connection, batch: Sequence[Even
     return _write(engine_or_conn, batch)
 
 
+def _stored_versions(conn: sa.Connection, article_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """(event_id, extractor_version) of every stored event of these articles."""
+    stored: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start : start + 500]
+        query = sa.select(events.c.article_id, events.c.event_id, events.c.extractor_version).where(
+            events.c.article_id.in_(chunk)
+        )
+        for article_id, event_id, version in conn.execute(query):
+            stored[article_id].append((event_id, version))
+    return dict(stored)
+
+
 def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
     result = WriteResult()
     if not batch:
@@ -147,21 +162,13 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
     for ev in _newest_per_article(batch).values():
         by_article[ev.article.article_id].append(ev)
 
-    stored: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    ids = list(by_article)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = sa.select(events.c.article_id, events.c.event_id, events.c.extractor_version).where(
-            events.c.article_id.in_(chunk)
-        )
-        for article_id, event_id, version in conn.execute(query):
-            stored[article_id].append((event_id, version))
+    stored = _stored_versions(conn, list(by_article))
 
     keep: list[Event] = []
     obsolete: list[str] = []
     for article_id, evs in by_article.items():
         newest = max(version_key(e.extractor.version) for e in evs)
-        stored_newest = max((version_key(v) for _, v in stored[article_id]), default=None)
+        stored_newest = max((version_key(v) for _, v in stored.get(article_id, ())), default=None)
         if stored_newest is not None and stored_newest > newest:
             result.stale_skipped += len(evs)
             continue
@@ -169,37 +176,68 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
         result.stale_skipped += len(evs) - len(fresh)
         keep += fresh
         incoming = {e.event_id for e in fresh}
-        obsolete += [eid for eid, v in stored[article_id] if version_key(v) < newest and eid not in incoming]
+        obsolete += [
+            eid for eid, v in stored.get(article_id, ()) if version_key(v) < newest and eid not in incoming
+        ]
 
     if obsolete:
         for start in range(0, len(obsolete), 500):
             chunk = obsolete[start : start + 500]
-            conn.execute(people.delete().where(people.c.event_id.in_(chunk)))
-            conn.execute(awards.delete().where(awards.c.event_id.in_(chunk)))
+            _delete_children(conn, chunk)
             conn.execute(events.delete().where(events.c.event_id.in_(chunk)))
         result.replaced_deleted = len(obsolete)
     if not keep:
         return result
 
     article_rows: dict[str, dict] = {}
-    event_rows, person_rows, award_rows = [], [], []
+    event_rows, person_rows, key_rows, award_rows = [], [], [], []
     for ev in keep:
-        article, row, persons, grants = _rows(ev)
+        article, row, persons, keys, grants = _rows(ev)
         article_rows[article["article_id"]] = article
         event_rows.append(row)
         person_rows += persons
+        key_rows += keys
         award_rows += grants
-    _upsert(conn, articles, list(article_rows.values()), ["article_id"])
-    _upsert(conn, events, event_rows, ["event_id"])
     existing = {eid for rows in stored.values() for eid, _ in rows}
+    _store(conn, articles, list(article_rows.values()), set(stored))
+    _store(conn, events, event_rows, existing)
     kept_ids = [r["event_id"] for r in event_rows if r["event_id"] in existing]  # new events have no children
     for start in range(0, len(kept_ids), 500):
-        chunk = kept_ids[start : start + 500]
-        conn.execute(people.delete().where(people.c.event_id.in_(chunk)))
-        conn.execute(awards.delete().where(awards.c.event_id.in_(chunk)))
-    if person_rows:
-        conn.execute(people.insert(), person_rows)
-    if award_rows:
-        conn.execute(awards.insert(), award_rows)
+        _delete_children(conn, kept_ids[start : start + 500])
+    for table, rows in ((people, person_rows), (person_keys, key_rows), (awards, award_rows)):
+        if rows:
+            _insert(conn, table, rows)
     result.written = len(event_rows)
     return result
+
+
+def _store(conn: sa.Connection, table: sa.Table, rows: list[dict], stored_keys: set[str]) -> None:
+    """Upsert the rows whose primary key is stored, insert the others.
+
+    A row stored by a concurrent writer since the look-up makes the insert fail the whole batch,
+    and the worker's retry then upserts it.
+    """
+    key = table.primary_key.columns[0].name
+    _upsert(conn, table, [r for r in rows if r[key] in stored_keys], [key])
+    new = [r for r in rows if r[key] not in stored_keys]
+    if new:
+        _insert(conn, table, new)
+
+
+def _delete_children(conn: sa.Connection, event_ids: list[str]) -> None:
+    for table in (person_keys, people, awards):
+        conn.execute(table.delete().where(table.c.event_id.in_(event_ids)))
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Plain inserts of new rows; PostgreSQL takes them by ``COPY``, in the same transaction."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    columns = list(rows[0])
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([Jsonb(v) if isinstance(v, list | dict) else v for v in (row[c] for c in columns)])

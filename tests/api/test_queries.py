@@ -233,11 +233,12 @@ def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(store: Store, sort
     assert [event_id for event_id in seen if event_id in original] == original, "an event was skipped"
 
 
-@pytest.mark.parametrize("probe_rows", [1, 3, 2_000])
+@pytest.mark.parametrize("probe_rows", [(1, 2), (1, 10_000), (3, 2_000), (2_000, 50_000)])
 @pytest.mark.parametrize(
     "filters",
     [
         {"province": "Thai Nguyen"},
+        {"person": "Van Hung"},
         {"event_type": ("commendation", "arrest", "drug_case", "meeting")},
         {"date_from": date(2024, 1, 1), "date_to": date(2024, 3, 31)},
         {"date_field": "published_at", "date_from": date(2024, 1, 3)},
@@ -246,10 +247,11 @@ def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(store: Store, sort
 )
 @pytest.mark.parametrize("sort", ["-occurred_on", "published_at"])
 def test_filtered_pages_match_the_unpaged_answer(
-    store: Store, monkeypatch: pytest.MonkeyPatch, probe_rows: int, filters: dict, sort: str
+    store: Store, monkeypatch: pytest.MonkeyPatch, probe_rows: tuple[int, int], filters: dict, sort: str
 ) -> None:
-    """Whether the first rows of the sort order hold a page (the probe) or not, pages agree."""
-    monkeypatch.setattr(queries, "PROBE_ROWS", probe_rows)
+    """Whether a window of the sort order holds a page (a probe) or not, pages agree."""
+    monkeypatch.setattr(queries, "PROBE_ROWS", probe_rows[0])
+    monkeypatch.setattr(queries, "DEEP_PROBE_ROWS", probe_rows[1])
     whole = search_events(store.engine, EventFilter(**filters), sort=sort, limit=MAX_LIMIT).items
     assert len(whole) >= 2
     assert all_pages(store, sort, 1, **filters) == [item["event_id"] for item in whole]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 import sqlalchemy as sa
 from factories import synthetic_event, synthetic_events
 
+from schemas.event import Person
+from services.storage.queries import EventFilter, search_events
 from services.storage.writer import version_key, write_events
 
 
@@ -26,6 +31,7 @@ def test_redelivery_never_duplicates(engine: sa.Engine) -> None:
     assert count(engine, "events") == 20
     assert count(engine, "articles") == 20
     assert count(engine, "event_people") == 20
+    assert count(engine, "event_person_keys") == 3 * 20  # "nguyen van 7", "van 7", "7"
     assert count(engine, "event_awards") == 2 * len([e for e in batch if e.awards])
 
 
@@ -39,6 +45,21 @@ def test_newer_version_replaces_and_removes_stale_events(engine: sa.Engine) -> N
     assert result.replaced_deleted == 2
     assert versions(engine) == {new[0].event_id: "0.10.0"}
     assert count(engine, "event_people") == 1
+    assert count(engine, "event_person_keys") == 3
+
+
+def test_a_rewritten_event_is_found_by_its_new_names_only(engine: sa.Engine) -> None:
+    event = synthetic_event(5)
+    write_events(engine, [event])
+    renamed = event.model_copy(update={"people": [Person(name="Ma Văn Lả", rank="Đại úy")]})
+    write_events(engine, [renamed])
+
+    def found(**filters: str) -> list[str]:
+        return [e["event_id"] for e in search_events(engine, EventFilter(**filters)).items]
+
+    assert found(person="Văn Lả") == found(person="la", rank="Dai uy") == [event.event_id]
+    assert found(person=event.people[0].name) == []
+    assert count(engine, "event_person_keys") == 3
 
 
 def test_late_older_version_is_ignored(engine: sa.Engine) -> None:
@@ -75,3 +96,30 @@ def test_fulltext_index_follows_writes(engine: sa.Engine) -> None:
 def test_versions_compare_semantically() -> None:
     assert version_key("0.10.0") > version_key("0.9.1")
     assert version_key("1.0.0") > version_key("not-a-version")
+
+
+def test_a_row_stored_by_a_concurrent_writer_is_upserted_on_retry(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New rows are plain inserts (COPY on PostgreSQL): when another writer stores the same events
+    between the look-up and the insert, the batch fails as a whole and the worker's retry upserts."""
+    from services.storage import app, writer
+
+    batch = synthetic_events(5)
+    monkeypatch.setattr(app, "BACKOFF_START_SECONDS", 0.01)
+    real_lookup = writer._stored_versions
+    lookups: list[int] = []
+
+    def lookup_then_race(conn: sa.Connection, article_ids: list[str]) -> dict:
+        lookups.append(len(article_ids))
+        stored = real_lookup(conn, article_ids)
+        if len(lookups) == 1:
+            write_events(engine, batch[:2])  # another writer commits right after this look-up
+        return stored
+
+    monkeypatch.setattr(writer, "_stored_versions", lookup_then_race)
+    result = asyncio.run(app.write_with_retry(engine, batch))
+    assert lookups == [5, 2, 5], "the first attempt should have failed on the duplicates"
+    assert result.written == 5
+    assert count(engine, "events") == 5
+    assert count(engine, "event_person_keys") == 15
