@@ -159,3 +159,45 @@ def test_official_named_after_la_in_a_crime_sentence_is_not_a_suspect():
         "Bắt giữ 2 đối tượng gồm Hà Văn Dũng và Vi Văn Tám."
     )
     assert [s.name for s in extract_suspects(Document(text))] == ["Hà Văn Dũng", "Vi Văn Tám"]
+
+
+def test_seizure_item_stops_before_a_preposition_and_title_repeat_counts_once():
+    doc = Document(
+        "Bắt đối tượng vận chuyển 4.000 viên hồng phiến từ Lào về\n"
+        "Tang vật thu giữ gồm 4.000 viên hồng phiến, 01 xe máy các loại và 02 điện thoại."
+    )
+    got = [(z.item, z.quantity, z.unit) for z in extract_seizures(doc)]
+    assert got == [("hồng phiến", 4000, "viên"), ("xe máy", 1, "xe máy"), ("điện thoại", 2, "điện thoại")]
+
+
+def test_packets_with_a_weight_give_the_weight():
+    text = "Công an thu giữ trên người Tú 4 gói ma túy đá có trọng lượng 3,6 gam."
+    got = [(z.quantity, z.unit) for z in extract_seizures(Document(text))]
+    assert got == [(3.6, "gam")]
+
+
+def test_money_laptops_cards_and_scales_seized():
+    text = (
+        "Khám xét nơi ở, công an thu giữ 2 máy tính xách tay, 15 sim điện thoại, 6 thẻ ngân hàng, "
+        "1 cân điện tử, 02 bình xịt hơi cay và hơn 120 triệu đồng."
+    )
+    got = [(z.item, z.quantity, z.unit) for z in extract_seizures(Document(text))]
+    assert got == [
+        ("máy tính xách tay", 2, "máy tính"),
+        ("sim điện thoại", 15, "sim"),
+        ("thẻ ngân hàng", 6, "thẻ"),
+        ("cân điện tử", 1, "cân"),
+        ("bình xịt hơi cay", 2, "bình xịt"),
+        ("tiền", 120_000_000, "đồng"),
+    ]
+
+
+def test_money_lost_in_the_seizure_sentence_is_not_seized():
+    text = "Công an thu giữ 3 điện thoại; các đối tượng khai đã chiếm đoạt 500 triệu đồng."
+    got = [(z.quantity, z.unit) for z in extract_seizures(Document(text))]
+    assert got == [(3, "điện thoại")]
+
+
+def test_vehicles_held_in_a_traffic_sweep_are_not_seizures():
+    text = "Trong tháng, lực lượng CSGT lập biên bản 540 trường hợp vi phạm, tạm giữ 210 xe mô tô."
+    assert extract_seizures(Document(text)) == []

@@ -68,3 +68,19 @@ def test_rounded_title_figure_gives_way_to_the_exact_body_figure():
         "12 người."
     )
     assert _figs(text) == [(2_100_000_000, "đồng"), (12, "người")]
+
+
+def test_counts_after_bien_ban_and_lai_xe_and_sea_miles():
+    doc = Document(
+        "Đơn vị lập biên bản 540 trường hợp, tước giấy phép lái xe 37 trường hợp. "
+        "Tàu cá gặp nạn cách bờ 40 hải lý."
+    )
+    got = [(f.value, f.unit) for f in extract_figures(doc)]
+    assert (540, "trường hợp") in got and (37, "trường hợp") in got
+    assert not any(u.startswith("hải") for _, u in got)
+
+
+def test_one_count_of_suspects_under_two_nouns():
+    doc = Document("Công an khởi tố 4 bị can. Cơ quan điều tra đã khởi tố bị can đối với 4 đối tượng.")
+    got = [(f.value, f.unit) for f in extract_figures(doc)]
+    assert got == [(4, "bị can")]

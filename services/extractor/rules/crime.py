@@ -12,7 +12,7 @@ import re
 from schemas.event import Casualties, Seizure, Suspect, Vehicle
 from services.extractor.rules.document import Document
 from services.extractor.rules.names import INITIALS, LOWER, UPPER, find_names
-from services.extractor.rules.numbers import NUMBER, parse_number, word_number
+from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number, word_number
 
 _SUSPECT_BEFORE = re.compile(
     r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can|hung thủ|tên|thủ phạm|truy nã|đình nã|bắt giữ|"
@@ -85,21 +85,43 @@ _SEIZURE_TRIGGER = re.compile(
 )
 _SEIZURE_UNITS = (
     r"kg|kilôgam|kilogam|ki-lô-gam|gam|gram|gr|g|tấn|lít|ml|viên|bánh|gói|túi|tép|liều|cây|khẩu|"
-    r"chiếc|cái|con|bao|thùng|hộp|bình|can|xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|quả|kíp|bộ|cuộn"
+    r"chiếc|cái|con|bao|thùng|hộp|bình xịt|bình|can|xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|quả|kíp|bộ|cuộn|"
+    r"máy tính|laptop|máy|sim|thẻ|cân"
 )
 _SEIZURE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<q>{NUMBER})\s*(?P<unit>{_SEIZURE_UNITS})(?!\w)(?P<item>[^,;.()\n]{{0,60}}?)"
-    r"(?=\s*(?:[,;.()\n]|và\s|cùng\s|trị giá|có\s|để\s|của\s|$))"
+    r"(?=\s*(?:[,;.()\n]|và\s|cùng\s|trị giá|có\s|để\s|của\s|qua\s|từ\s|tại\s|trên\s|ở\s|sang\s|"
+    r"về\s|vào\s|cho\s|bị\s|đã\s|được\s|$))"
 )
-_ITEM_UNIT = re.compile(r"xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|khẩu|kíp|lựu đạn", re.IGNORECASE)
+_ITEM_UNIT = re.compile(
+    r"xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|khẩu|kíp|lựu đạn|máy tính|laptop|máy|sim|thẻ|cân|bình xịt",
+    re.IGNORECASE,
+)
+# "3 gói ma túy đá có trọng lượng 5,2 gam": the count of packets is the container, the weight the seizure.
+_WEIGHT_AFTER = re.compile(
+    r"\s*(?:,\s*)?\(?\s*(?:có\s+|với\s+)?(?:tổng\s+)?(?:trọng lượng|khối lượng)\b", re.IGNORECASE
+)
+# Money seized in a list ("thu giữ 2 điện thoại và 45 triệu đồng"): a money amount right after the
+# verb or a list separator.
+_MONEY_ITEM_BEFORE = re.compile(
+    r"(?:thu giữ|tạm giữ|tịch thu|thu|,|và|cùng|gồm|tiền mặt|số tiền)\s*:?\s*"
+    r"(?:(?:tổng\s+)?(?:hơn|khoảng|gần|trên|số tiền)\s+)?$",
+    re.IGNORECASE,
+)
+_SEIZE_VERB = re.compile(r"thu giữ|tạm giữ|tịch thu|tang vật", re.IGNORECASE)
+# Administrative holds in traffic statistics ("tước giấy phép 358 trường hợp, tạm giữ 295 xe mô tô")
+# are reported figures, not items seized in a case.
+_SANCTION_STATS = re.compile(r"xử phạt|lập biên bản|tước giấy phép|vi phạm", re.IGNORECASE)
 _CONTAINER = re.compile(r"\b(?:chứa|đựng|bên trong có)\b")
 _WEIGHT_UNIT = re.compile(r"kg|kilôgam|kilogam|ki-lô-gam|gam|gram|gr|g|tấn", re.IGNORECASE)
 _WEIGHED = re.compile(rf"(?<![\w.,])(?:{NUMBER})\s*(?:kg|gam|gram|gr|g)(?!\w)", re.IGNORECASE)
-_ITEM_TRIM = re.compile(r"^\s*(?:chất\s+)?|\s+(?:các loại|các|loại|nghi là|nghi|là)\s*$", re.IGNORECASE)
+_ITEM_TRIM_START = re.compile(r"^(?:chất\s+)", re.IGNORECASE)
+_ITEM_TRIM_END = re.compile(r"(?:^|\s+)(?:các loại|các|loại|nghi là|nghi|là)$", re.IGNORECASE)
 _SEIZABLE_ITEM = re.compile(
     r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|thuốc lắc|hồng phiến|"
     r"súng|đạn|dao|kiếm|pháo|thuốc nổ|kíp nổ|xe|điện thoại|tiền|vàng|gỗ|động vật|thuốc lá|rượu|"
-    r"hàng|MDMA|ma túy đá|tổng hợp|cocaine|ngà|sừng|chó|xăng|dầu|mìn|lựu đạn",
+    r"hàng|MDMA|ma túy đá|tổng hợp|cocaine|ngà|sừng|chó|xăng|dầu|mìn|lựu đạn|máy tính|laptop|sim|thẻ|"
+    r"cân|hơi cay|công cụ|dụng cụ|vũ khí",
     re.IGNORECASE,
 )
 _DRUG_WORDS = re.compile(
@@ -240,20 +262,39 @@ def extract_casualties(doc: Document) -> Casualties | None:
 def extract_seizures(doc: Document) -> list[Seizure]:
     """Items seized with quantity and unit ("10 bánh heroin" → heroin, 10, bánh)."""
     out: list[Seizure] = []
-    seen: set[tuple[str, float, str]] = set()
+    seen: set[tuple[float, str, str]] = set()
+
+    def add(item: str, quantity: float, unit: str, start: int, end: int) -> None:
+        # A title repeating the body's seizure ("6.000 viên ma túy tổng hợp qua biên giới") is one.
+        key = (quantity, unit.casefold(), (item.split() or [""])[0].casefold())
+        if key in seen:
+            return
+        seen.add(key)
+        out.append(Seizure(item=item, quantity=quantity, unit=unit, evidence=doc.evidence(start, end)))
+
     for sentence in doc.sentences:
-        if not _SEIZURE_TRIGGER.search(sentence.text):
+        text = sentence.text
+        if not _SEIZURE_TRIGGER.search(text):
             continue
-        for m in _SEIZURE_RE.finditer(sentence.text):
+        verbs = [v.group().lower() for v in _SEIZE_VERB.finditer(text)]
+        if verbs and set(verbs) == {"tạm giữ"} and _SANCTION_STATS.search(text):
+            continue  # vehicles held in a traffic sweep: statistics, not a case's seizure
+        container_start: int | None = None  # a skipped container: the weight's evidence starts there
+        for m in _SEIZURE_RE.finditer(text):
             quantity = parse_number(m["q"])
             if quantity is None:
                 continue
             unit = m["unit"]
-            item = _ITEM_TRIM.sub("", m["item"]).strip(" :")
-            if _CONTAINER.search(item) and _WEIGHED.search(sentence.text, m.end()):
-                continue  # "1 túi nilon chứa ma túy đá có trọng lượng 5,2 gam": the weight is the seizure
+            item = _ITEM_TRIM_END.sub("", _ITEM_TRIM_START.sub("", m["item"].strip())).strip(" :")
+            if (_CONTAINER.search(item) and _WEIGHED.search(text, m.end())) or (
+                not _WEIGHT_UNIT.fullmatch(unit) and _WEIGHT_AFTER.match(text, m.end())
+            ):
+                # "1 túi nilon chứa ma túy đá có trọng lượng 5,2 gam", "3 gói ma túy đá có trọng lượng
+                # 5,2 gam": the weight is the seizure, the count of packets is not a figure either
+                container_start = m.start()
+                continue
             if not item and _WEIGHT_UNIT.fullmatch(unit):
-                drugs = list(_DRUG_WORDS.finditer(sentence.text, max(0, m.start() - 80), m.start()))
+                drugs = list(_DRUG_WORDS.finditer(text, max(0, m.start() - 80), m.start()))
                 item = drugs[-1].group() if drugs else ""
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
@@ -263,19 +304,18 @@ def extract_seizures(doc: Document) -> list[Seizure]:
                 item = item[drug.start() :]
             if _ITEM_UNIT.fullmatch(unit) or not item:
                 item = f"{unit} {item}".strip()  # "3 điện thoại di động": the unit is the item
-            key = (item.casefold(), quantity, unit)
-            if key in seen:
-                continue
-            seen.add(key)
-            start = sentence.start + m.start()
-            out.append(
-                Seizure(
-                    item=item,
-                    quantity=quantity,
-                    unit=unit,
-                    evidence=doc.evidence(start, sentence.start + m.end()),
-                )
-            )
+            first = m.start() if container_start is None else container_start
+            container_start = None
+            add(item, quantity, unit, sentence.start + first, sentence.start + m.end())
+        verb = _SEIZE_VERB.search(text)
+        if verb:
+            for m in MONEY_RE.finditer(text, verb.end()):
+                clause = text[verb.end() : m.start()]
+                if ";" in clause or not _MONEY_ITEM_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                    continue
+                value = parse_money(m["num"], m["scale"], m["num2"], m["scale2"])
+                if value:
+                    add("tiền", value, "đồng", sentence.start + m.start(), sentence.start + m.end())
     return out
 
 

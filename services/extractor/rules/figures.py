@@ -30,11 +30,11 @@ _UNIT_STOP = re.compile(
 _BAD_HEAD = re.compile(
     r"năm|tháng|ngày|giờ|phút|giây|tuần|tuổi|đêm|h|km|m|mét|cm|mm|ha|tầng|chỗ|số|thứ|hạng|độ|kw|kv|cc|quý|kỳ|"
     r"m2|m3|km2|mg|km/h|khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|"
-    r"nhiệm kỳ|giai đoạn|buổi sáng"
+    r"nhiệm kỳ|giai đoạn|buổi sáng|hải lý|dặm|km/giờ"
 )
 _VERB_AFTER_COMMA = re.compile(
     r"giải|thu|bắt|phát|đạt|góp|tham|tiếp|triển|thực|xử|khởi|cứu|đưa|kịp|làm|gây|khiến|trong|"
-    r"chiếm|cung|hỗ|vận|tuyên|ký|tăng|giảm"
+    r"chiếm|cung|hỗ|vận|tuyên|ký|tăng|giảm|tước|lập|phạt|tạm|kiểm|tịch|truy|yêu|đề"
 )
 # Words just before a number that make it part of a name, an address, a date or a document number
 # ("Ban Chỉ đạo 138", "tổ 5", "Quốc lộ 1A", "năm 2023"); matched on the last one to three words.
@@ -159,9 +159,14 @@ _ABOUT_BEFORE = re.compile(r"(?:hơn|trên|gần|khoảng|tới|đến|lên tớ
 _TITLE_MAX_CHARS = 250  # a first line longer than this is body text, not a title
 
 
+# Phrases ending in a blocking word that still count what follows ("lập biên bản 612 trường hợp",
+# "tước giấy phép lái xe 358 trường hợp").
+_NOT_BLOCKING = re.compile(r"(?:biên bản|lái xe|phương tiện xe)\s*$", re.IGNORECASE)
+
+
 def _blocked(before: str) -> bool:
     """True when the words right before a number make it a name, address, date or document number."""
-    if not before or before[-1:] not in " \t":
+    if not before or before[-1:] not in " \t" or _NOT_BLOCKING.search(before):
         return False
     words = before.split()[-3:]
     for k in range(1, len(words) + 1):
@@ -260,7 +265,23 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
         if unit[:1].isupper() and not _CAPITAL_UNIT.match(unit):
             continue  # "229 Miếu Hai Xã": a house number before a proper name
         add(value, unit, start, unit_end)
-    return _drop_rounded_title_figures(doc, out)
+    return _drop_rounded_title_figures(doc, _drop_renamed_suspect_counts(out))
+
+
+_SUSPECT_UNIT = re.compile(r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can)\b", re.IGNORECASE)
+
+
+def _drop_renamed_suspect_counts(figures: list[Figure]) -> list[Figure]:
+    """ "Khởi tố 4 bị can … đối với 4 đối tượng": one count of the same people, kept once."""
+    seen: set[float] = set()
+    out = []
+    for f in figures:
+        if _SUSPECT_UNIT.match(f.unit):
+            if f.value in seen:
+                continue
+            seen.add(f.value)
+        out.append(f)
+    return out
 
 
 def _drop_rounded_title_figures(doc: Document, figures: list[Figure]) -> list[Figure]:
