@@ -152,3 +152,11 @@ def test_named_unit_receiving_an_award_is_a_grant_without_counts():
 def test_counted_recipients_before_a_passive_grant():
     text = "Tại buổi lễ, 12 tập thể, 25 cá nhân được UBND tỉnh tặng Bằng khen."
     assert awards(text) == [(["Bằng khen"], "UBND tỉnh", 12, 25, None)]
+
+
+def test_a_lead_khen_thuong_repeating_a_counted_grant_is_one_grant():
+    text = (
+        "Khen thưởng 3 người dân dũng cảm cứu người đuối nước\n"
+        "Đại tá Lê Văn Cường trao Giấy khen của Giám đốc Công an tỉnh cho 3 công dân."
+    )
+    assert awards(text) == [(["Giấy khen"], "Giám đốc Công an tỉnh", None, 3, None)]

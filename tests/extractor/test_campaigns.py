@@ -37,3 +37,14 @@ def test_named_peak_drive():
 
 def test_no_campaign():
     assert _names("Công an huyện bắt giữ 2 đối tượng trộm cắp tài sản.") == []
+
+
+def test_drive_name_runs_over_its_own_commas_and_a_clause_about_it_is_not_a_name():
+    doc = Document(
+        "Sáng 3/1, Công an tỉnh ra quân đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự "
+        "Tết Nguyên đán Ất Tỵ 2025, huy động 500 cán bộ. Đợt cao điểm được triển khai đến hết tháng 2."
+    )
+    names = [c.name for c in extract_campaigns(doc)]
+    assert names == [
+        "Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự Tết Nguyên đán Ất Tỵ 2025"
+    ]

@@ -199,3 +199,41 @@ def test_wanted_defendant_is_a_wanted_notice_only():
         "là bị can trong vụ án Cố ý gây thương tích."
     )
     assert _types(text) == {"wanted_notice"}
+
+
+def test_award_ceremony_and_meeting_with_citizens_are_meetings():
+    text = (
+        "Trao Giấy khen cho người dân bắt trộm\n"
+        "Chiều 3/6, Công an huyện Yên Thế tổ chức buổi gặp mặt, trao Giấy khen cho anh Hà Văn Lâm."
+    )
+    assert _types(text) == {"meeting", "commendation"}
+
+
+def test_rescue_of_fishermen_and_people_trapped_in_a_fire():
+    sea = (
+        "Cứu 6 thuyền viên gặp nạn trên biển\n"
+        "Tàu cá bị chìm, lực lượng biên phòng đã cứu vớt toàn bộ thuyền viên đưa về bờ an toàn."
+    )
+    assert _types(sea) == {"rescue"}
+    fire = (
+        "Cháy nhà dân trong đêm\nRạng sáng 4/2, ngôi nhà bốc cháy dữ dội. Lực lượng PCCC đã cứu 3 người "
+        "mắc kẹt ở tầng 3 ra ngoài an toàn."
+    )
+    assert _types(fire) == {"fire", "rescue"}
+
+
+def test_wanted_notice_call_to_report_is_not_an_arrest():
+    text = (
+        "Truy nã đối tượng cướp tài sản\nCơ quan CSĐT Công an tỉnh ra quyết định truy nã đối với Lê Văn "
+        "Hòa. Ai biết đối tượng ở đâu báo ngay cho cơ quan công an để phối hợp bắt giữ. Cơ quan công "
+        "an kêu gọi đối tượng ra đầu thú."
+    )
+    assert _types(text) == {"wanted_notice"}
+
+
+def test_trial_retelling_the_arrest_is_not_an_arrest_report():
+    text = (
+        "Xét xử 2 bị cáo mua bán ma túy\nNgày 9/8, TAND tỉnh mở phiên tòa xét xử 2 bị cáo.\n"
+        "Theo cáo trạng, ngày 3/1, Công an huyện bắt quả tang hai đối tượng vận chuyển 2 bánh heroin."
+    )
+    assert _types(text) == {"prosecution", "drug_case"}

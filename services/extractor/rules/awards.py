@@ -344,6 +344,10 @@ def _merge(grants: list[_Grant]) -> list[_Grant]:
                 break
         else:
             out.append(g)
+    # "Khen thưởng 2 người dân …" (a title or lead) and "trao Giấy khen … cho 2 công dân": one grant.
+    out = [
+        g for g in out if g.kinds or g.issuer or not any(k.kinds and k.counts() == g.counts() for k in out)
+    ]
     counted_kinds = {k.casefold() for g in out for k in g.kinds}
     for g in grants:
         if g.counted() or not g.named_recipient or (g.kinds == ["Thư khen"] and not g.issuer):

@@ -22,10 +22,19 @@ _KNOWN = re.compile(
     r"toàn dân đoàn kết xây dựng đời sống văn hóa|toàn dân tham gia phòng cháy,? chữa cháy|"
     r"toàn dân phòng,? chống tội phạm|dân vận khéo|toàn dân tham gia phòng,? chống tội phạm))"
 )
-# A named drive without quotes: "Đợt cao điểm tấn công, trấn áp tội phạm … " up to the clause end.
+# A named drive without quotes: "Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự
+# Tết …" up to the clause end; a comma goes on only into the drive's own words.
+_DRIVE_WORDS = (
+    r"trấn áp|tấn công|bảo đảm|đảm bảo|đấu tranh|phòng|chống|giữ gìn|trật tự|an ninh|an toàn|xử lý|"
+    r"truy bắt|truy nã|triệt phá|kiểm tra|tuần tra|tuyên truyền|vận động|ngăn chặn|kiềm chế|làm sạch"
+)
 _DRIVE = re.compile(
-    r"(?<!\w)(?P<name>(?:Đợt|đợt)\s+cao điểm\s+[^.;:()\n“”\"]{5,100}?)(?=\s*(?:[.;:()\n“”\"]|,\s|"
-    r"của|do|trên|tại|năm\s+\d|từ|đến))"
+    r"(?<!\w)(?P<name>(?:Đợt|đợt)\s+cao điểm\s+[^.;:()\n“”\"]{5,160}?)(?=\s*(?:[.;:()\n“”\"]|"
+    rf",\s(?!(?:{_DRIVE_WORDS})\b)|của|do|trên|tại|năm\s+\d|từ|đến))"
+)
+# "Đợt cao điểm được triển khai …": the drive is the subject of a clause, not named.
+_NOT_A_DRIVE_NAME = re.compile(
+    r"(?:Đợt|đợt)\s+cao điểm\s+(?:được|đã|sẽ|này|nói|là|diễn|kéo|nhằm|bắt|tiếp|với|lần)\b"
 )
 _ABBREV = {"ANTQ": "an ninh Tổ quốc", "ANTT": "an ninh trật tự", "PCCC": "phòng cháy, chữa cháy"}
 
@@ -45,6 +54,8 @@ def extract_campaigns(doc: Document) -> list[Campaign]:
     found: list[tuple[str, int, int]] = []
     for pattern in (_QUOTED, _KNOWN, _DRIVE):
         for m in pattern.finditer(doc.text):
+            if pattern is _DRIVE and _NOT_A_DRIVE_NAME.match(m["name"]):
+                continue
             name = _sentence_case(_expand(m["name"].strip(" ,-–")))
             if len(name.split()) >= 2:
                 found.append((name, m.start("name"), m.end("name")))

@@ -15,7 +15,8 @@ from services.extractor.rules.document import Document
 _CUES: dict[str, str] = {
     "meeting": r"hội nghị|tổng kết|sơ kết|lễ ký kết|ký kết (?:quy chế|chương trình|kế hoạch)|buổi làm việc|"
     r"cuộc họp|họp báo|tọa đàm|toạ đàm|hội thảo|đại hội|lễ kỷ niệm|lễ phát động|lễ ra quân|"
-    r"lễ trao|lễ công bố|lễ khởi công|diễn đàn|giao ban|hội thi",
+    r"lễ trao|lễ công bố|lễ khởi công|diễn đàn|giao ban|hội thi|buổi lễ|gặp mặt|lễ tuyên dương|"
+    r"lễ đón nhận|lễ xuất quân|lễ bàn giao|lễ khen thưởng",
     "commendation": r"(?:trao|tặng|nhận)\s+(?:tặng\s+)?(?:\d+\s+)?(?:Bằng khen|Giấy khen|Cờ thi đua|"
     r"Huân chương|Kỷ niệm chương|Huy chương|danh hiệu)|khen thưởng|biểu dương|tặng thưởng|thư khen|vinh danh",
     "campaign": r"phát động|ra quân|đợt cao điểm|cao điểm tấn công|chiến dịch|tháng cao điểm|"
@@ -33,7 +34,9 @@ _CUES: dict[str, str] = {
     r"lật xe|xe bị lật|lao xuống|TNGT",
     "fire": r"vụ cháy|đám cháy|hỏa hoạn|hoả hoạn|bốc cháy|xảy ra cháy|cháy lớn|cháy nhà|phát hỏa|"
     r"vụ nổ|phát nổ|cháy rụi|thiêu rụi|cháy (?:xưởng|kho|quán|chung cư|rừng|tiệm)",
-    "rescue": r"cứu nạn|cứu hộ|giải cứu|cứu sống|cứu được|tìm kiếm (?:nạn nhân|người|thi thể)|"
+    "rescue": r"cứu nạn|cứu hộ|giải cứu|cứu sống|cứu được|tìm kiếm (?:nạn nhân|người|thi thể)|cứu vớt|"
+    r"cứu (?:\d+|các|những|toàn bộ|thành công)\s*(?:\d+\s+)?(?:người|ngư dân|thuyền viên|nạn nhân|"
+    r"cháu|em|du khách|học sinh|công nhân|hành khách)|gặp nạn|mắc kẹt|"
     r"đưa (?:\d+|các|những) (?:người|nạn nhân|cháu)[^.]{0,40}ra ngoài|sơ tán|mất tích|đuối nước",
     "fraud_warning": r"lừa đảo|chiếm đoạt|giả danh|mạo danh|thủ đoạn|cảnh giác|sập bẫy|lừa",
     "wanted_notice": r"truy nã|đình nã|tìm người thân|tìm nhân chứng|thông báo tìm|truy tìm|"
@@ -55,7 +58,15 @@ _NOT_A_CUE_BEFORE = re.compile(r"(?:Phòng|Đội|Cục|Trưởng phòng|Đội 
 _FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|tin nhắn|cuộc gọi", re.IGNORECASE)
 _FAKEABLE = frozenset({"wanted_notice", "prosecution", "arrest"})
 # Cues that also name a force or a routine ("lực lượng cứu nạn, cứu hộ") count half.
-_WEAK_CUES = frozenset({"cứu nạn", "cứu hộ", "mất tích", "sơ tán"})
+_WEAK_CUES = frozenset({"cứu nạn", "cứu hộ", "mất tích", "sơ tán", "gặp nạn", "mắc kẹt"})
+# The closing call of a wanted notice ("Ai biết … báo ngay … để phối hợp bắt giữ") is not an arrest.
+_CALL_FOR_INFO = re.compile(
+    r"ai biết|ai phát hiện|báo ngay|thông báo ngay|nơi gần nhất|kêu gọi(?![^.\n]*\bđã\b)", re.IGNORECASE
+)
+# Paragraphs retelling a case's history in a prosecution or trial report.
+_HISTORY_LINE = re.compile(
+    r"\s*(?:Trước đó|Theo cáo trạng|Theo hồ sơ|Theo kết luận|Theo nội dung|Theo bản án)", re.IGNORECASE
+)
 _HEAD_WEIGHT = 3.0
 # Reports (a meeting, an award ceremony, a drive) quote the period's cases as statistics.
 _REPORT_TYPES = {"meeting": 2.0, "commendation": 2.0, "campaign": 3.0}
@@ -82,6 +93,7 @@ def type_scores(doc: Document) -> dict[str, float]:
     head = doc.title + "\n" if doc.title else ""
     scores: dict[str, float] = {}
     text, head = doc.text.lower(), head.lower()
+    history_arrests = 0  # arrest cues in "Trước đó …" / "Theo cáo trạng …" paragraphs
     for m in _ALL_CUES.finditer(head):
         scores[m.lastgroup] = scores.get(m.lastgroup, 0.0) + _HEAD_WEIGHT
     for m in _ALL_CUES.finditer(text):
@@ -90,10 +102,19 @@ def type_scores(doc: Document) -> dict[str, float]:
             continue
         if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
             continue
+        if event_type == "arrest":
+            if _CALL_FOR_INFO.search(doc.sentence_at(m.start()).text):
+                continue
+            line_start = doc.text.rfind("\n", 0, m.start()) + 1
+            if m.start() >= head_end and _HISTORY_LINE.match(doc.text, line_start):
+                history_arrests += 1
         weight = _HEAD_WEIGHT if m.start() < head_end else 1.0
         if m.group() in _WEAK_CUES:
             weight /= 2
         scores[event_type] = scores.get(event_type, 0.0) + weight
+    # A prosecution or trial headline retelling the arrest in a history paragraph: not an arrest report.
+    if scores.get("prosecution", 0) >= _HEAD_WEIGHT and scores.get("arrest", 0) <= history_arrests:
+        scores.pop("arrest", None)
     if "fraud_warning" in scores and not _WARNING.search(doc.text):
         del scores["fraud_warning"]  # a fraud case told without a warning to the public
     # A scam warning about fake wanted notices is not a wanted notice.
