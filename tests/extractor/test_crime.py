@@ -201,3 +201,20 @@ def test_money_lost_in_the_seizure_sentence_is_not_seized():
 def test_vehicles_held_in_a_traffic_sweep_are_not_seizures():
     text = "Trong tháng, lực lượng CSGT lập biên bản 540 trường hợp vi phạm, tạm giữ 210 xe mô tô."
     assert extract_seizures(Document(text)) == []
+
+
+def test_driver_fined_by_given_name_is_a_suspect():
+    text = (
+        "Khoảng 21h ngày 2/3, tổ công tác phát hiện ông Trương Văn Lộc (SN 1970, trú tại xã Tân An) điều "
+        "khiển ô tô có nồng độ cồn vượt mức. Tổ công tác đã lập biên bản, xử phạt ông Lộc 35 triệu đồng."
+    )
+    got = [(s.name, s.birth_year, s.residence) for s in extract_suspects(Document(text))]
+    assert got == [("Trương Văn Lộc", 1970, "xã Tân An")]
+
+
+def test_body_found_counts_one_dead():
+    doc = Document(
+        "Sau 2 ngày tìm kiếm, lực lượng chức năng đã tìm thấy thi thể em Sùng A Chư bị nước cuốn trôi."
+    )
+    c = extract_casualties(doc)
+    assert (c.dead, c.injured) == (1, None)

@@ -140,3 +140,14 @@ def test_a_rank_vouches_for_a_family_name_missing_from_the_gazetteer():
 def test_owner_fined_is_a_suspect_even_with_an_honorific():
     text = "Cụ thể, ông Phí Văn Đức, chủ cơ sở karaoke bị phạt 50 triệu đồng; anh Lê Văn An bị thương nhẹ."
     assert people(text) == [("Lê Văn An", None)]
+
+
+def test_parents_in_a_wanted_notice_form_are_people():
+    text = "Họ tên: Lò Văn Hải; Giới tính: Nam\nTên bố: Lò Văn Sinh; Tên mẹ: Cầm Thị Hoa"
+    names = {p.name for p in extract_people(Document(text), exclude_names={"Lò Văn Hải"})}
+    assert names == {"Lò Văn Sinh", "Cầm Thị Hoa"}
+
+
+def test_stieng_family_name():
+    doc = Document("Anh Điểu Văn Thanh (SN 1999) điều khiển xe máy tông vào đuôi xe tải, tử vong tại chỗ.")
+    assert [p.name for p in extract_people(doc)] == ["Điểu Văn Thanh"]

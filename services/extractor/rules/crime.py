@@ -76,6 +76,12 @@ _NAMED_DEATH = re.compile(
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
     r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
 )
+# "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
+_BODY_FOUND = re.compile(
+    r"(?:tìm thấy|phát hiện|trục vớt|vớt được|vớt)\s+thi thể\s+(?:của\s+)?"
+    r"(?:(?:ông|bà|anh|chị|cháu|em|nạn nhân|nam sinh|nữ sinh)\s+)?"
+    rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}}|một\s+\w+(?:\s+\w+)?)"
+)
 _CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương")
 
 _SEIZURE_TRIGGER = re.compile(
@@ -206,6 +212,7 @@ def extract_suspects(doc: Document) -> list[Suspect]:
             if existing.residence is None and residence:
                 existing.residence = residence["place"].strip(" ,")
             existing.charges += [c for c in charges if c not in existing.charges]
+    _add_sanctioned_by_given_name(doc, candidates, found)
     suspects = list(found.values())
     # One charge told for the whole case ("về tội Mua bán trái phép chất ma túy") applies to all.
     all_charges = list(dict.fromkeys(m["charge"].strip() for m in _CHARGE.finditer(text)))
@@ -214,6 +221,37 @@ def extract_suspects(doc: Document) -> list[Suspect]:
             if not s.charges:
                 s.charges = list(all_charges)
     return suspects
+
+
+# "xử phạt ông Bảy 40 triệu đồng": the person fined, named by the given name of a full name told before.
+_FINED_GIVEN_NAME = re.compile(
+    r"(?:xử phạt|phạt tiền|bị phạt|tước giấy phép lái xe của|tạm giữ|bắt giữ|khởi tố)\s+(?:đối với\s+)?"
+    rf"(?:ông|bà|anh|chị|tài xế|lái xe)\s+(?P<given>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*)?)"
+    rf"(?![{LOWER}{UPPER}])"
+)
+
+
+def _add_sanctioned_by_given_name(
+    doc: Document, candidates: list[tuple[int, int, str]], found: dict[str, Suspect]
+) -> None:
+    text = doc.text
+    for m in _FINED_GIVEN_NAME.finditer(text):
+        given = m["given"]
+        for start, end, name in candidates:
+            words = name.split()
+            if start >= m.start() or len(words) < 3 or " ".join(words[-len(given.split()) :]) != given:
+                continue
+            if name not in found:
+                after = text[end : end + 160]
+                birth = _BIRTH.match(after)
+                residence = _RESIDENCE.search(after)
+                found[name] = Suspect(
+                    name=name,
+                    birth_year=int(birth["y"]) if birth else None,
+                    residence=residence["place"].strip(" ,") if residence else None,
+                    evidence=doc.evidence(start, end),
+                )
+            break
 
 
 def _near_casualty_words(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -228,8 +266,9 @@ def _near_casualty_words(text: str, pattern: re.Pattern[str]) -> list[re.Match[s
 def _named_deaths(text: str) -> tuple[int, int, int] | None:
     """Victims named as dead one by one ("anh B tử vong tại chỗ"): (count, first start, last end)."""
     names: dict[str, tuple[int, int]] = {}
-    for m in _NAMED_DEATH.finditer(text):
-        names.setdefault(m["name"], (m.start(), m.end()))
+    for pattern in (_NAMED_DEATH, _BODY_FOUND):
+        for m in pattern.finditer(text):
+            names.setdefault(m["name"], (m.start(), m.end()))
     if not names:
         return None
     spans = list(names.values())

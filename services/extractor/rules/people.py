@@ -96,8 +96,15 @@ def _sanctioned_after(doc: Document, end: int) -> bool:
 
 
 def _title_case(doc: Document, offset: int) -> bool:
-    """True inside a headline written in Title Case, where capitals do not mark names."""
-    words = [w for w in doc.sentence_at(offset).text.split() if w[:1].isalpha()]
+    """True inside a headline written in Title Case, where capitals do not mark names. The names
+    read in the sentence are left out of the count ("Tên bố: Lê Văn Sơn; Tên mẹ: Vũ Thị Hoa")."""
+    sentence = doc.sentence_at(offset)
+    text = sentence.text
+    for start, end, _ in find_names(doc.text, sentence.start, sentence.end):
+        text = text.replace(doc.text[start:end], " ")
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if len(words) < 4 and ":" not in text:  # a short headline made mostly of a name
+        words = [w for w in sentence.text.split() if w[:1].isalpha()]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
