@@ -160,3 +160,14 @@ def test_a_lead_khen_thuong_repeating_a_counted_grant_is_one_grant():
         "Đại tá Lê Văn Cường trao Giấy khen của Giám đốc Công an tỉnh cho 3 công dân."
     )
     assert awards(text) == [(["Giấy khen"], "Giám đốc Công an tỉnh", None, 3, None)]
+
+
+def test_counts_after_a_semicolon_belong_to_the_next_grant():
+    text = (
+        "Phòng Cảnh sát hình sự được Chủ tịch nước tặng Huân chương Chiến công hạng Ba; 2 tập thể, 6 cá "
+        "nhân được Bộ trưởng Bộ Công an tặng Bằng khen."
+    )
+    assert awards(text) == [
+        (["Huân chương Chiến công hạng Ba"], "Chủ tịch nước", None, None, None),
+        (["Bằng khen"], "Bộ trưởng Bộ Công an", 2, 6, None),
+    ]

@@ -218,3 +218,26 @@ def test_body_found_counts_one_dead():
     )
     c = extract_casualties(doc)
     assert (c.dead, c.injured) == (1, None)
+
+
+def test_numbered_wanted_list():
+    text = (
+        "Cơ quan CSĐT ra quyết định truy nã đối với:\n"
+        "1. Hà Văn Minh, sinh năm 1991; tội danh: Cướp tài sản.\n"
+        "2. Đào Quang Lực, sinh năm 1996; tội danh: Cố ý gây thương tích."
+    )
+    got = [(s.name, s.birth_year) for s in extract_suspects(Document(text))]
+    assert got == [("Hà Văn Minh", 1991), ("Đào Quang Lực", 1996)]
+
+
+def test_owner_fined_is_a_suspect_but_a_kidnapped_child_is_not():
+    text = "Quán karaoke do ông Phan Văn Thịnh (SN 1980) làm chủ bị phạt 20 triệu đồng."
+    assert [s.name for s in extract_suspects(Document(text))] == ["Phan Văn Thịnh"]
+    text = "Cháu Lê Minh Khôi (SN 2018) bị bắt cóc khi đang chơi trước cửa nhà, đối tượng đòi tiền chuộc."
+    assert extract_suspects(Document(text)) == []
+
+
+def test_victim_named_as_injured():
+    doc = Document("Sau khi cãi nhau, Tâm dùng dao đâm anh Nguyễn Văn Hòa bị thương nặng rồi bỏ trốn.")
+    c = extract_casualties(doc)
+    assert (c.dead, c.injured) == (None, 1)

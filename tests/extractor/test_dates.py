@@ -67,3 +67,18 @@ def test_report_day_gives_way_to_the_earlier_event_day():
     assert _on("Ngày 21/5, Công an huyện cho biết đã bắt giữ đối tượng. Ngày 25/5 sẽ xét xử.") == date(
         2024, 5, 21
     )
+
+
+def test_a_reported_decision_keeps_its_day_over_the_earlier_story():
+    doc = Document(
+        "Ngày 16/9, Công an huyện cho biết đã ra quyết định khởi tố bị can đối với Lê Văn Tài. "
+        "Trước đó, ngày 10/9, Tài dùng dao đâm anh Hùng bị thương.",
+        published=date(2024, 9, 18),
+    )
+    assert occurred_on(doc)[0] == date(2024, 9, 16)
+    doc = Document(
+        "Ngày 16/9, Công an huyện cho biết đang điều tra vụ tai nạn. Trước đó, sáng 14/9, xe tải tông "
+        "vào xe máy.",
+        published=date(2024, 9, 18),
+    )
+    assert occurred_on(doc)[0] == date(2024, 9, 14)

@@ -237,3 +237,11 @@ def test_trial_retelling_the_arrest_is_not_an_arrest_report():
         "Theo cáo trạng, ngày 3/1, Công an huyện bắt quả tang hai đối tượng vận chuyển 2 bánh heroin."
     )
     assert _types(text) == {"prosecution", "drug_case"}
+
+
+def test_driver_held_after_an_accident_is_not_an_arrest_report():
+    text = (
+        "Xe tải lật trên quốc lộ, 2 người tử vong\nSáng 4/5, xe tải mất lái lật nghiêng, vụ tai nạn làm "
+        "2 người tử vong. Cơ quan công an đã tạm giữ tài xế để điều tra."
+    )
+    assert _types(text) == {"traffic_accident"}

@@ -84,3 +84,8 @@ def test_one_count_of_suspects_under_two_nouns():
     doc = Document("Công an khởi tố 4 bị can. Cơ quan điều tra đã khởi tố bị can đối với 4 đối tượng.")
     got = [(f.value, f.unit) for f in extract_figures(doc)]
     assert got == [(4, "bị can")]
+
+
+def test_levels_of_government_are_not_counted():
+    doc = Document("Từ khi vận hành chính quyền địa phương 2 cấp, đơn vị đã bắt 9 đối tượng.")
+    assert [(f.value, f.unit) for f in extract_figures(doc)] == [(9, "đối tượng")]

@@ -185,6 +185,9 @@ def _recipients(segment: str) -> str:
     count has been read, up to the next clause that hands out something else."""
     segment = _REASON.split(segment)[0]
     first = _COUNT.search(segment)
+    semicolon = segment.find(";")
+    if semicolon >= 0 and (first is None or semicolon < first.start()):
+        return segment[:semicolon]  # "…; 3 tập thể được Bộ trưởng tặng Bằng khen": the next grant's
     if first:
         nxt = _NEXT_GRANT.search(segment, first.end())
         if nxt:

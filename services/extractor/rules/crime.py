@@ -35,13 +35,16 @@ _VICTIM_BEFORE = re.compile(
     re.I,
 )
 _VICTIM_AFTER = re.compile(
-    r"\s*(?:\([^()]{0,120}\))?\s*,?\s*(?:đã\s+)?(?:bị\s+(?:lừa|chiếm đoạt|mất|thương|hại|đánh|cướp|"
+    r"\s*(?:\([^()]{0,120}\))?\s*,?\s*(?:đã\s+)?(?:bị\s+(?:lừa|chiếm đoạt|mất|thương|hại|đánh|cướp|bắt cóc|"
     r"đâm|tai nạn)|tử vong|chết)",
     re.I,
 )
 # What separates names in a list of suspects: a comma, "và", with an optional bracket before.
 _LIST_GAP = re.compile(r"\s*(?:,|;|và|,\s*và)\s*")
-_NOT_A_NAME_START = frozenset({"Công", "Ủy", "Uỷ", "Ban", "Phòng", "Đội", "Cục", "Bộ", "Tỉnh", "Huyện", "Xã"})
+_NOT_A_NAME_START = frozenset(
+    {"Công", "Ủy", "Uỷ", "Ban", "Phòng", "Đội", "Cục", "Bộ", "Tỉnh", "Huyện", "Xã"}
+    | {"Anh", "Chị", "Ông", "Bà", "Em", "Cháu", "Cụ", "Nạn", "Tài", "Lái"}
+)
 _RESIDENCE = re.compile(
     r"(?:trú tại|trú ở|trú|ngụ tại|ngụ ở|ngụ|HKTT|thường trú tại|thường trú|quê ở|quê quán|nơi cư "
     r"trú)\s*:?\s*"
@@ -50,7 +53,8 @@ _RESIDENCE = re.compile(
 )
 _CRIME_CONTEXT = re.compile(
     r"bắt|tạm giữ|tạm giam|khởi tố|truy tố|truy nã|đình nã|xét xử|bị can|bị cáo|đối tượng|xử phạt|"
-    r"ma túy|ma tuý|trộm|cướp|lừa đảo|chiếm đoạt|đánh bạc|tàng trữ|vận chuyển|mua bán|đầu thú|vi phạm",
+    r"ma túy|ma tuý|trộm|cướp|lừa đảo|chiếm đoạt|đánh bạc|tàng trữ|vận chuyển|mua bán|đầu thú|vi phạm|"
+    r"tội danh|về tội|phạm tội|gây thương tích|giết người|bị phạt",
     re.IGNORECASE,
 )
 _CHARGE = re.compile(
@@ -75,6 +79,12 @@ _NAMED_DEATH = re.compile(
     r"(?<!\w)(?:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)\s+"
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
     r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
+)
+# "đâm anh Khánh bị thương nặng": one injured per distinct name.
+_NAMED_INJURY = re.compile(
+    r"(?<!\w)(?:ông|bà|anh|chị|cháu|em|nạn nhân)\s+"
+    rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+    r"(?:\s*\([^()]{0,40}\))?\s*(?:,[^,.;\n]{0,40},\s*)?(?:đã\s+)?bị\s+(?:thương|trọng thương)"
 )
 # "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
 _BODY_FOUND = re.compile(
@@ -150,6 +160,19 @@ def _number(s: str) -> int | None:
     return int(value) if value is not None else None
 
 
+_FIRST_BI = re.compile(r"(?<!\w)bị\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
+_SANCTION_AFTER_BI = re.compile(
+    r"(?:xử phạt|phạt|bắt(?!\s+cóc)|khởi tố|tạm giữ|tạm giam|truy nã|truy tố|xét xử|kết án)\b", re.IGNORECASE
+)
+
+
+def _sanctioned_after(doc: Document, end: int) -> bool:
+    """The first "bị …" after the name in its sentence is a fine or an arrest."""
+    sentence = doc.sentence_at(end - 1)
+    first = _FIRST_BI.search(doc.text, end, sentence.end)
+    return first is not None and _SANCTION_AFTER_BI.match(first.group(1)) is not None
+
+
 def _is_crime_sentence(doc: Document, offset: int) -> bool:
     """The sentence, or the text just before it ("ra quyết định truy nã đối với:"), is about a crime."""
     sentence = doc.sentence_at(offset)
@@ -182,6 +205,7 @@ def extract_suspects(doc: Document) -> list[Suspect]:
         ):
             cue = None  # "thành phần gồm ông …", "Trưởng Công an xã là ông …": not suspects
         cue = cue or (last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start))  # "A (48 tuổi), B và C"
+        cue = cue or _sanctioned_after(doc, end)  # "ông X (SN 1979), chủ quán, bị phạt 30 triệu đồng"
         if not (cue or birth) or not _is_crime_sentence(doc, start):
             continue
         if not cue and re.search(
@@ -263,10 +287,10 @@ def _near_casualty_words(text: str, pattern: re.Pattern[str]) -> list[re.Match[s
     return [found[k] for k in sorted(found)]
 
 
-def _named_deaths(text: str) -> tuple[int, int, int] | None:
+def _named_deaths(text: str, patterns: tuple[re.Pattern[str], ...] = ()) -> tuple[int, int, int] | None:
     """Victims named as dead one by one ("anh B tử vong tại chỗ"): (count, first start, last end)."""
     names: dict[str, tuple[int, int]] = {}
-    for pattern in (_NAMED_DEATH, _BODY_FOUND):
+    for pattern in patterns or (_NAMED_DEATH, _BODY_FOUND):
         for m in pattern.finditer(text):
             names.setdefault(m["name"], (m.start(), m.end()))
     if not names:
@@ -286,6 +310,9 @@ def extract_casualties(doc: Document) -> Casualties | None:
     named = _named_deaths(doc.text)
     if named and named[0] > best.get("dead", (0, 0, 0))[0]:
         best["dead"] = named
+    hurt = _named_deaths(doc.text, (_NAMED_INJURY,)) if "thương" in doc.text else None
+    if hurt and hurt[0] > best.get("injured", (0, 0, 0))[0]:
+        best["injured"] = hurt
     if not best:
         return None
     # The evidence is one statement (the deaths when stated): a span from the first to the last

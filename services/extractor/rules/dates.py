@@ -31,6 +31,11 @@ _SKIP_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _REPORTING = re.compile(r"cho biết|cho hay|thông tin|xác nhận|thông báo|đang điều tra", re.IGNORECASE)
+# A report of a decision ("cho biết đã ra quyết định khởi tố …"): the decision is the main event,
+# the "Trước đó" story is its background.
+_DECISION = re.compile(
+    r"ra quyết định|khởi tố|truy tố|tạm giam|xử phạt|truy nã|xét xử|tuyên án|tổ chức|trao", re.IGNORECASE
+)
 _EARLIER = re.compile(r"[Tt]rước đó[^.;\n]*$")
 _RANGE_AFTER = re.compile(r"\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}")
 
@@ -84,7 +89,8 @@ def occurred_on(doc: Document) -> tuple[date, Evidence] | None:
         return None
     led = [x for x in mentions if x[3]]
     when, start, end, _ = (led or mentions)[0]
-    if _REPORTING.search(doc.sentence_at(start).text):
+    first = doc.sentence_at(start).text
+    if _REPORTING.search(first) and not _DECISION.search(first):
         for later, s2, e2, has_lead in led[1:]:
             before = doc.text[max(0, s2 - 60) : s2]
             if has_lead and later < when and (when - later).days <= 31 and _EARLIER.search(before):

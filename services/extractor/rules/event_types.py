@@ -31,7 +31,8 @@ _CUES: dict[str, str] = {
     r"ma túy đá|MDMA",
     "traffic_accident": r"tai nạn giao thông|vụ tai nạn|tai nạn|"
     r"va chạm|tông vào|tông trúng|đâm vào|đâm trúng|"
-    r"lật xe|xe bị lật|lao xuống|TNGT",
+    r"lật xe|xe bị lật|lao xuống|TNGT|mất lái|lật nghiêng|lật ngửa|"
+    r"(?:xe khách|xe tải|xe container|xe đầu kéo|ô tô|xe buýt) lật",
     "fire": r"vụ cháy|đám cháy|hỏa hoạn|hoả hoạn|bốc cháy|xảy ra cháy|cháy lớn|cháy nhà|phát hỏa|"
     r"vụ nổ|phát nổ|cháy rụi|thiêu rụi|cháy (?:xưởng|kho|quán|chung cư|rừng|tiệm)",
     "rescue": r"cứu nạn|cứu hộ|giải cứu|cứu sống|cứu được|tìm kiếm (?:nạn nhân|người|thi thể)|cứu vớt|"
@@ -114,6 +115,9 @@ def type_scores(doc: Document) -> dict[str, float]:
         scores[event_type] = scores.get(event_type, 0.0) + weight
     # A prosecution or trial headline retelling the arrest in a history paragraph: not an arrest report.
     if scores.get("prosecution", 0) >= _HEAD_WEIGHT and scores.get("arrest", 0) <= history_arrests:
+        scores.pop("arrest", None)
+    # "tạm giữ tài xế để điều tra" closing an accident or fire report is a passing mention.
+    if scores.get("arrest", 0) <= 1 and any(scores.get(t, 0) >= 3 for t in ("traffic_accident", "fire")):
         scores.pop("arrest", None)
     if "fraud_warning" in scores and not _WARNING.search(doc.text):
         del scores["fraud_warning"]  # a fraud case told without a warning to the public

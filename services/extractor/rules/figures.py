@@ -30,7 +30,7 @@ _UNIT_STOP = re.compile(
 _BAD_HEAD = re.compile(
     r"năm|tháng|ngày|giờ|phút|giây|tuần|tuổi|đêm|h|km|m|mét|cm|mm|ha|tầng|chỗ|số|thứ|hạng|độ|kw|kv|cc|quý|kỳ|"
     r"m2|m3|km2|mg|km/h|khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|"
-    r"nhiệm kỳ|giai đoạn|buổi sáng|hải lý|dặm|km/giờ"
+    r"nhiệm kỳ|giai đoạn|buổi sáng|hải lý|dặm|km/giờ|cấp"
 )
 _VERB_AFTER_COMMA = re.compile(
     r"giải|thu|bắt|phát|đạt|góp|tham|tiếp|triển|thực|xử|khởi|cứu|đưa|kịp|làm|gây|khiến|trong|"
