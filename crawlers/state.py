@@ -8,6 +8,7 @@ page brings nothing new. It lives in any SQLAlchemy database (a SQLite file by d
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    exc,
     func,
     select,
     update,
@@ -82,7 +84,7 @@ class CrawlState:
         self.engine: Engine = create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        _metadata.create_all(self.engine)
+        _create_tables(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -204,9 +206,26 @@ def _run_dict(row: Any) -> dict[str, Any]:
     }
 
 
+def _create_tables(engine: Engine, attempts: int = 5) -> None:
+    """Create the missing tables; a crawl of another source creating them at the same moment
+    makes one of the two fail ("table … already exists", or a lock), so that one tries again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            _metadata.create_all(engine)
+            return
+        except (exc.OperationalError, exc.ProgrammingError, exc.IntegrityError):
+            if attempt == attempts:
+                raise
+            time.sleep(0.1 * attempt)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    """WAL and a busy timeout so a scheduler and a crawl process can share the file."""
+    """A busy timeout, then WAL, so a scheduler and crawl processes can share the file.
+
+    The timeout comes first: switching a new file to WAL takes a lock that a second process
+    opening the file at the same moment must wait for rather than fail on.
+    """
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()

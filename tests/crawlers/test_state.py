@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +72,17 @@ def test_two_stores_share_one_file(tmp_path) -> None:
     writer, reader = CrawlState(url), CrawlState(url)
     writer.mark_published("s", URL, article_id(URL), "h", None)
     assert reader.known_url("s", URL)
+
+
+def test_crawls_of_two_sources_can_open_a_new_state_file_at_the_same_moment(tmp_path: Path) -> None:
+    """``bantin schedule`` starts the crawls of several sources at once, all on one state file."""
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    opener = f"from crawlers.state import CrawlState; CrawlState({url!r}).close()"
+    for attempt in range(8):
+        (tmp_path / "state.db").unlink(missing_ok=True)
+        procs = [
+            subprocess.Popen([sys.executable, "-c", opener], stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        errors = [proc.communicate(timeout=60)[1] for proc in procs]
+        assert all(proc.returncode == 0 for proc in procs), (attempt, errors)
