@@ -21,9 +21,9 @@ from services.extractor.rules.awards import awards_and_spans
 from services.extractor.rules.campaigns import extract_campaigns
 from services.extractor.rules.crime import (
     extract_casualties,
-    extract_seizures,
     extract_suspects,
     extract_vehicles,
+    seizures_and_spans,
 )
 from services.extractor.rules.dates import occurred_on
 from services.extractor.rules.document import Document
@@ -90,8 +90,8 @@ def extract_facts(doc: Document) -> dict[str, Any]:
     authors = extract_authors(doc)
     awards, excluded_spans = awards_and_spans(doc)
     casualties = extract_casualties(doc)
-    seizures = extract_seizures(doc)
-    excluded_spans += [(z.evidence.start, z.evidence.end) for z in seizures if z.evidence]
+    seizures, seizure_spans = seizures_and_spans(doc)
+    excluded_spans += seizure_spans
     if casualties and casualties.evidence:
         excluded_spans.append((casualties.evidence.start, casualties.evidence.end))
     not_people = {s.name for s in suspects} | {a.name for a in authors}

@@ -57,3 +57,8 @@ def test_headlines_of_related_articles_after_the_footer_are_not_read():
 
 def test_province_name_on_the_last_line_is_not_an_author():
     assert authors("Lực lượng chức năng tuần tra.\nBắc Kạn") == []
+
+
+def test_pen_name_with_an_initial_on_the_last_line():
+    doc = Document("Cứu hộ 3 người lạc trên núi\nLực lượng cứu hộ đã đưa 3 người xuống núi an toàn.\nH.Lâm")
+    assert [a.name for a in extract_authors(doc)] == ["H.Lâm"]

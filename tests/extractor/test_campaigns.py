@@ -48,3 +48,8 @@ def test_drive_name_runs_over_its_own_commas_and_a_clause_about_it_is_not_a_name
     assert names == [
         "Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự Tết Nguyên đán Ất Tỵ 2025"
     ]
+
+
+def test_quoted_name_after_words_describing_the_movement():
+    doc = Document("Công an tỉnh phát động phong trào thi đua đặc biệt “Trăm ngày vì bình yên thôn bản”.")
+    assert [c.name for c in extract_campaigns(doc)] == ["Trăm ngày vì bình yên thôn bản"]

@@ -241,3 +241,12 @@ def test_victim_named_as_injured():
     doc = Document("Sau khi cãi nhau, Tâm dùng dao đâm anh Nguyễn Văn Hòa bị thương nặng rồi bỏ trốn.")
     c = extract_casualties(doc)
     assert (c.dead, c.injured) == (None, 1)
+
+
+def test_title_rounded_seizure_gives_way_to_the_body_amount():
+    doc = Document(
+        "Triệt phá ổ nhóm cho vay nặng lãi, thu giữ hơn 3 tỷ đồng\n"
+        "Khám xét nơi ở của các đối tượng, công an thu giữ 3,2 tỷ đồng, 04 ô tô và 9 điện thoại di động."
+    )
+    got = [(z.quantity, z.unit) for z in extract_seizures(doc)]
+    assert got == [(3_200_000_000, "đồng"), (4, "ô tô"), (9, "điện thoại")]

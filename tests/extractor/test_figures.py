@@ -89,3 +89,9 @@ def test_one_count_of_suspects_under_two_nouns():
 def test_levels_of_government_are_not_counted():
     doc = Document("Từ khi vận hành chính quyền địa phương 2 cấp, đơn vị đã bắt 9 đối tượng.")
     assert [(f.value, f.unit) for f in extract_figures(doc)] == [(9, "đối tượng")]
+
+
+def test_percentage_ranges():
+    doc = Document("Nhóm cho vay với lãi suất từ 120% đến 300%/năm, rẻ hơn 20 - 40% so với giá thị trường.")
+    got = sorted(f.value for f in extract_figures(doc) if f.unit == "%")
+    assert got == [20, 40, 120, 300]

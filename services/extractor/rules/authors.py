@@ -11,7 +11,7 @@ import re
 
 from schemas.event import Author
 from services.extractor.rules.document import Document, Span
-from services.extractor.rules.names import is_place, looks_like_name, normal_case
+from services.extractor.rules.names import LOWER, UPPER, is_place, looks_like_name, normal_case
 from services.extractor.rules.provinces import current_unit
 
 _BYLINE = re.compile(
@@ -45,10 +45,14 @@ _UNIT_WORDS = frozenset(
 )
 
 
+# A pen name made of an initial and a name: "T.Hải", "N. Hương", "K.Long".
+_INITIAL_PEN_NAME = re.compile(rf"[{UPPER}]\.\s?[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?")
+
+
 def _pen_name(name: str) -> bool:
     """A name alone on the last line: capitalised words that are not a province, place or unit."""
     return (
-        looks_like_name(name)
+        (looks_like_name(name) or _INITIAL_PEN_NAME.fullmatch(name) is not None)
         and not is_place(name)
         and current_unit(name) is None
         and name.split()[0].casefold() not in _UNIT_WORDS

@@ -15,7 +15,9 @@ from services.extractor.rules.document import Document
 _KIND = (
     r"phong trào(?: thi đua)?|cuộc vận động|chiến dịch|đợt cao điểm|đợt ra quân|mô hình phong trào|cao điểm"
 )
-_QUOTED = re.compile(rf"(?i:{_KIND})\s*[“\"]\s*(?P<name>[^”\"\n]{{3,120}}?)\s*[”\"]")
+# Up to three lower-case words may sit between the kind and the quoted name ("phong trào thi đua
+# đặc biệt “…”", "cuộc vận động với chủ đề “…”").
+_QUOTED = re.compile(rf"(?i:{_KIND})(?:\s+[a-zà-ỹđ]+){{0,3}}\s*[“\"]\s*(?P<name>[^”\"\n]{{3,120}}?)\s*[”\"]")
 # Well-known movements named without quotes.
 _KNOWN = re.compile(
     r"(?i:phong trào)\s+(?P<name>(?i:toàn dân bảo vệ an ninh tổ quốc|toàn dân bảo vệ ANTQ|"

@@ -137,7 +137,7 @@ _SEIZABLE_ITEM = re.compile(
     r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|thuốc lắc|hồng phiến|"
     r"súng|đạn|dao|kiếm|pháo|thuốc nổ|kíp nổ|xe|điện thoại|tiền|vàng|gỗ|động vật|thuốc lá|rượu|"
     r"hàng|MDMA|ma túy đá|tổng hợp|cocaine|ngà|sừng|chó|xăng|dầu|mìn|lựu đạn|máy tính|laptop|sim|thẻ|"
-    r"cân|hơi cay|công cụ|dụng cụ|vũ khí",
+    r"cân|hơi cay|công cụ|dụng cụ|vũ khí|ô tô|mô tô",
     re.IGNORECASE,
 )
 _DRUG_WORDS = re.compile(
@@ -327,12 +327,20 @@ def extract_casualties(doc: Document) -> Casualties | None:
 
 def extract_seizures(doc: Document) -> list[Seizure]:
     """Items seized with quantity and unit ("10 bánh heroin" → heroin, 10, bánh)."""
+    return seizures_and_spans(doc)[0]
+
+
+def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, int]]]:
+    """The seizures, plus the spans of every seizure mention, repeats dropped from the list
+    included: the amounts there are seizures, not figures (pass them to ``extract_figures``)."""
     out: list[Seizure] = []
+    spans: list[tuple[int, int]] = []
     seen: set[tuple[float, str, str]] = set()
 
     def add(item: str, quantity: float, unit: str, start: int, end: int) -> None:
         # A title repeating the body's seizure ("6.000 viên ma túy tổng hợp qua biên giới") is one.
         key = (quantity, unit.casefold(), (item.split() or [""])[0].casefold())
+        spans.append((start, end))
         if key in seen:
             return
         seen.add(key)
@@ -382,7 +390,29 @@ def extract_seizures(doc: Document) -> list[Seizure]:
                 value = parse_money(m["num"], m["scale"], m["num2"], m["scale2"])
                 if value:
                     add("tiền", value, "đồng", sentence.start + m.start(), sentence.start + m.end())
-    return out
+    out.sort(key=lambda z: z.evidence.start if z.evidence else 0)
+    return _drop_rounded_title_seizures(doc, out), spans
+
+
+def _drop_rounded_title_seizures(doc: Document, seizures: list[Seizure]) -> list[Seizure]:
+    """A title's rounded amount ("thu giữ hơn 2 tỷ đồng") is the body's exact one ("2,1 tỷ đồng")."""
+    lines = doc.lines
+    if not lines or len(lines[0].text) > 250:
+        return seizures
+    title_end = lines[0].end
+    body = [z for z in seizures if z.evidence and z.evidence.start >= title_end]
+    return [
+        z
+        for z in seizures
+        if not (
+            z.evidence
+            and z.evidence.start < title_end
+            and any(
+                b.unit == z.unit and abs(b.quantity - z.quantity) <= 0.15 * max(b.quantity, z.quantity)
+                for b in body
+            )
+        )
+    ]
 
 
 def extract_vehicles(doc: Document) -> list[Vehicle]:

@@ -17,8 +17,11 @@ from services.extractor.rules.document import Document
 from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number
 
 _FIGURE_RE = re.compile(
-    rf"(?<![\w.,/:-])(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?(?![\w/]|[.,]\d)"
+    rf"(?<![\w.,/:-])(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?"
+    r"(?:(?P<pct>\s*%)(?!\w)|(?![\w/]|[.,]\d))"
 )
+# The low end of a percentage range: "30 - 50%", "30 đến 50%".
+_PCT_RANGE_AFTER = re.compile(rf"\s*(?:-|–|đến|tới)\s*(?:{NUMBER})\s*%")
 _WORD = r"[^\W\d_][\w-]*"
 # The counted phrase: up to six words; a comma list of short nouns stays ("xã, phường, thị trấn").
 _UNIT_RE = re.compile(rf"\s+(?P<unit>{_WORD}(?:,?\s+{_WORD}){{0,5}})")
@@ -244,7 +247,12 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
         if value is None:
             continue
         before = text[max(0, start - 30) : start]
-        if _blocked(before) and not _ABOUT_BEFORE.search(before):
+        pct = bool(m["pct"]) or (not m["den"] and _PCT_RANGE_AFTER.match(text, end) is not None)
+        if (
+            _blocked(before)
+            and not _ABOUT_BEFORE.search(before)
+            and not (pct and before.endswith(("từ ", "đến ")))
+        ):
             continue
         if before.rstrip().endswith(("“", "(", "#", "№")) or _in_quotes(text, start):
             continue
@@ -252,8 +260,8 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
             continue  # a date "14/6"
         if re.fullmatch(r"(?:19|20)\d{2}", raw) or (raw.startswith("0") and len(raw) >= 8):
             continue  # a year or a phone number
-        if m["pct"]:
-            add(value, "%", start, end)
+        if pct:
+            add(value, "%", start, end)  # "từ 180% đến 365%/năm", "30 - 50%"
             continue
         found = _unit(text, end)
         if not found:
