@@ -35,7 +35,7 @@ from services.extractor.rules.people import extract_people
 from services.extractor.rules.provinces import find_locations, find_province
 
 EXTRACTOR_NAME = "bantin-rules"
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 _SUMMARY_MAX = 300
 
