@@ -27,7 +27,7 @@ from schemas.event import EVENT_TYPES
 from services.storage import queries
 from services.storage.names import person_key_rows
 from services.storage.queries import EventFilter
-from services.storage.search import fold
+from services.storage.search import facet_tokens, fold
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BATCH = 20_000
@@ -143,7 +143,8 @@ def synthetic_rows(n: int, seed: int = 5) -> Iterator[tuple[dict, dict, list[dic
             "extractor_version": "bench",
             "extracted_at": published,
             "payload": payload,
-            "search_text": fold(f"{title} {summary} {text}"),
+            "search_text": f"{fold(f'{title} {summary} {text} {province}')} "
+            + facet_tokens(province, PROVINCES[province], event_type),
         }
         people = [
             {"event_id": event_id, "ordinal": k, "name": name, "name_folded": fold(name), "rank": rank,

@@ -26,7 +26,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from schemas.event import EventType
 from schemas.times import VIETNAM_TZ
 from services.storage.names import prefix_upper_bound
-from services.storage.search import fold
+from services.storage.search import fold, province_token, type_token
 from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonKeyRow, PersonRow
 
 MAX_LIMIT = 500
@@ -163,13 +163,13 @@ def search_events(
                 )
                 dated.append(bound[0] < bound[1] if descending else bound[0] > bound[1])
             order = (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
-            rows += _first_rows(conn, where, f.q, dated, order, column, limit + 1, deep)
+            rows += _first_rows(conn, where, f, dated, order, column, limit + 1, deep)
         if len(rows) <= limit:
             undated = [column.is_(None), *walk]
             if after is not None and after.value is None:
                 undated.append(key < after.event_id if descending else key > after.event_id)
             order = (key.desc(),) if descending else (key.asc(),)
-            rows += _first_rows(conn, where, f.q, undated, order, sa.null(), limit + 1 - len(rows), deep)
+            rows += _first_rows(conn, where, f, undated, order, sa.null(), limit + 1 - len(rows), deep)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -188,14 +188,14 @@ _FILTERED_COLUMNS = [
 def _first_rows(
     conn: sa.Connection,
     filters: list[sa.ColumnElement[bool]],
-    q: str | None,
+    f: EventFilter,
     span: list[sa.ColumnElement[bool]],
     order: Sequence[Any],
     sort_value: sa.ColumnElement[Any],
     n: int,
     deep: bool = False,
 ) -> list[sa.Row]:
-    """The first ``n`` rows of ``span``, in ``order``, that pass ``filters`` and hold the words of ``q``.
+    """The first ``n`` rows of ``span``, in ``order``, that pass ``filters`` and the text match of ``f``.
 
     With filters, the first :data:`PROBE_ROWS` rows of the span are tried first: when they hold
     ``n`` matches, those are the answer (any later match comes after them). Walking a few thousand
@@ -204,7 +204,7 @@ def _first_rows(
     sizes a second one expected to hold 1.2 × ``n`` matches, tried when that is at most
     :data:`DEEP_PROBE_ROWS` rows. Otherwise the query runs over the whole span.
     """
-    if filters or q is not None:
+    if filters or f.q is not None:
         columns = [events.c[name] for name in _FILTERED_COLUMNS]
         if conn.dialect.name == "postgresql":
             columns.append(events.c.search_tsv)
@@ -215,8 +215,8 @@ def _first_rows(
             window = sa.select(*columns).where(*span).order_by(*order).limit(size).subquery("recent")
             adapt = ClauseAdapter(window).traverse
             where = [adapt(f) for f in filters]
-            if q is not None:
-                where.append(_text_condition(conn, q, window))
+            if f.q is not None:
+                where.append(_text_condition(conn, f, window))
             probe = _page_query(window, where, [adapt(o) for o in order], adapt(sort_value), n)
             rows = list(conn.execute(probe).all())
             if len(rows) == n:
@@ -224,8 +224,8 @@ def _first_rows(
             deeper = math.ceil(1.2 * n * size / len(rows)) if rows and deep and size == PROBE_ROWS else 0
             size = deeper if deeper <= DEEP_PROBE_ROWS else 0
     where = [*filters, *span]
-    if q is not None:
-        where.append(_text_condition(conn, q))
+    if f.q is not None:
+        where.append(_text_condition(conn, f))
     return list(conn.execute(_page_query(events, where, order, sort_value, n)).all())
 
 
@@ -323,14 +323,16 @@ def _conditions(
 ) -> list[sa.ColumnElement[bool]]:
     """Turn a filter into WHERE clauses on ``events`` (all bound parameters).
 
-    ``dates=False`` leaves out the date range and ``text=False`` the words of ``q``, for callers
-    that apply them their own way.
+    ``dates=False`` leaves out the date range and ``text=False`` the text match, for callers
+    that apply them their own way. With ``q``, province and event type are part of the text match
+    (see :func:`_text_condition`), not separate conditions.
     """
     where: list[sa.ColumnElement[bool]] = []
-    if f.province:
+    in_text = f.q is not None
+    if f.province and not in_text:
         names = _known_values(conn, (events.c.province, events.c.province_current), f.province)
         where.append(sa.or_(events.c.province.in_(names), events.c.province_current.in_(names)))
-    if f.event_type:
+    if f.event_type and not in_text:
         where.append(events.c.event_type.in_(f.event_type))
     if dates:
         where += _date_range(events.c[f.date_field], f.date_field, f.date_from, f.date_to)
@@ -341,8 +343,8 @@ def _conditions(
     if f.award_kind:
         kinds = _known_values(conn, (awards.c.kind,), f.award_kind)
         where.append(events.c.event_id.in_(sa.select(awards.c.event_id).where(awards.c.kind.in_(kinds))))
-    if text and f.q is not None:
-        where.append(_text_condition(conn, f.q))
+    if text and in_text:
+        where.append(_text_condition(conn, f))
     return where
 
 
@@ -393,21 +395,33 @@ def _person_condition(conn: sa.Connection, person: str | None, rank: str | None)
     return events.c.event_id.in_(match)
 
 
-def _text_condition(conn: sa.Connection, q: str, row: sa.Subquery | None = None) -> sa.ColumnElement[bool]:
-    """Every word of ``q`` must occur; words are folded, so diacritics and case do not matter.
+def _text_condition(
+    conn: sa.Connection, f: EventFilter, row: sa.Subquery | None = None
+) -> sa.ColumnElement[bool]:
+    """Every word of ``f.q`` must occur, and the province and event-type tokens of ``f``.
 
-    ``row`` is a probe window over ``events`` (None: ``events`` itself). On SQLite the matching
-    rowids come from the FTS5 index once per query: an ``IN`` list, since a correlated MATCH per
-    row re-reads the index for every row (50× slower on a 3,000-event window).
+    Words are folded, so diacritics and case do not matter. The writer appends the province and
+    type tokens to each event's text (``search.facet_tokens``), so one full-text match intersects
+    words, province and types inside the index; a word-only match combined with B-tree filters
+    made the database gather and sort thousands of rows. ``row`` is a probe window over ``events``
+    (None: ``events`` itself). On SQLite the matching rowids come from the FTS5 index once per
+    query: an ``IN`` list, since a correlated MATCH per row re-reads the index for every row (50×
+    slower on a 3,000-event window).
     """
-    words = re.findall(r"\w+", fold(q))
+    words = re.findall(r"\w+", fold(f.q or ""))
     if not words:
         return sa.false()
+    terms = [[word] for word in words]
+    if f.province:
+        terms.append([province_token(f.province)])
+    if f.event_type:
+        terms.append([type_token(t) for t in f.event_type])
     if conn.dialect.name == "postgresql":
-        query = sa.func.to_tsquery("simple", " & ".join(words))
-        return (events if row is None else row).c.search_tsv.op("@@")(query)
+        tsquery = " & ".join(f"({' | '.join(alternatives)})" for alternatives in terms)
+        return (events if row is None else row).c.search_tsv.op("@@")(sa.func.to_tsquery("simple", tsquery))
     fts = sa.table("events_fts", sa.column("rowid"))
-    match = sa.literal_column("events_fts").op("MATCH")(" ".join(f'"{word}"' for word in words))
+    phrases = [" OR ".join(f'"{token}"' for token in alternatives) for alternatives in terms]
+    match = sa.literal_column("events_fts").op("MATCH")(" AND ".join(f"({phrase})" for phrase in phrases))
     rowid = sa.literal_column("events.rowid") if row is None else row.c.fts_rowid
     return rowid.in_(sa.select(fts.c.rowid).where(match))
 

@@ -33,3 +33,28 @@ _FOLD = _folding_table()
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip Vietnamese diacritics (including đ → d)."""
     return text.lower().translate(_FOLD)
+
+
+def _compact(text: str) -> str:
+    return "".join(char for char in fold(text) if char.isalnum())
+
+
+def province_token(name: str) -> str:
+    """The full-text token of a province name ("Bắc Kạn", "bac  kan" → "zpbackan").
+
+    With ``q``, the province and event-type filters are matched through these tokens in the same
+    full-text index as the words, so the index intersects all three at once instead of the
+    database combining a text match with two B-tree filters and sorting what they share.
+    """
+    return "zp" + _compact(name)
+
+
+def type_token(event_type: str) -> str:
+    """The full-text token of an event type ("traffic_accident" → "zttrafficaccident")."""
+    return "zt" + _compact(event_type)
+
+
+def facet_tokens(province: str | None, province_current: str | None, event_type: str) -> str:
+    """The tokens appended to an event's ``search_text`` (both province names, the type)."""
+    names = dict.fromkeys(province_token(name) for name in (province, province_current) if name)
+    return " ".join([*names, type_token(event_type)])

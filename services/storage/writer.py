@@ -19,7 +19,7 @@ from packaging.version import InvalidVersion, Version
 
 from schemas.event import Event
 from services.storage.names import person_key_rows
-from services.storage.search import fold
+from services.storage.search import facet_tokens, fold
 from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonKeyRow, PersonRow
 
 articles = ArticleRow.__table__
@@ -44,18 +44,22 @@ def version_key(version: str) -> tuple[int, Any]:
         return (0, version)
 
 
-def _search_text(event: Event) -> str:
-    """Title, summary, article text and fact strings, folded for diacritic-insensitive search."""
+def _search_text(event: Event, province: str | None, province_current: str | None) -> str:
+    """Title, summary, article text and fact strings, folded for diacritic-insensitive search,
+    then the facet tokens (``search.facet_tokens``) that let ``q`` carry the province and type."""
     parts: list[str | None] = [event.article.title, event.summary, event.article.text]
     parts += [p.name for p in event.people] + [s.name for s in event.suspects]
     parts += [loc.name for loc in event.locations] + [o.name for o in event.organizations]
     if event.province:
         parts += [event.province.name, event.province.current]
-    return fold(" ".join(p for p in parts if p))
+    tokens = facet_tokens(province, province_current, event.event_type)
+    return f"{fold(' '.join(p for p in parts if p))} {tokens}"
 
 
 def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]:
     art = event.article
+    province = event.province.name if event.province else None
+    province_current = (event.province.current or event.province.name) if event.province else None
     article = {
         "article_id": art.article_id,
         "url": art.url,
@@ -71,8 +75,8 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]
         "event_type": event.event_type,
         "occurred_on": event.occurred_on,
         "published_at": art.published_at,
-        "province": event.province.name if event.province else None,
-        "province_current": (event.province.current or event.province.name) if event.province else None,
+        "province": province,
+        "province_current": province_current,
         "source": art.source,
         "title": art.title,
         "summary": event.summary,
@@ -80,7 +84,7 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]
         "extractor_version": event.extractor.version,
         "extracted_at": event.extracted_at,
         "payload": event.model_dump(mode="json"),
-        "search_text": _search_text(event),
+        "search_text": _search_text(event, province, province_current),
     }
     person_rows = [
         {

@@ -187,6 +187,19 @@ def test_filters_combine(store: Store) -> None:
     assert found(store, province="Bac Kan", event_type=("drug_case",)) == set()
 
 
+@pytest.mark.parametrize("q", ["phong trao", "ma tuy", "cong an", "tinh", "khong co tu nay"])
+@pytest.mark.parametrize("province", [None, "Bắc Kạn", "thai nguyen", "Tuyên Quang", "Cao Bang", "Nowhere"])
+@pytest.mark.parametrize("types", [(), ("commendation",), ("drug_case", "fraud_warning", "arrest")])
+def test_q_with_province_and_type_is_the_intersection(
+    store: Store, q: str, province: str | None, types: tuple[str, ...]
+) -> None:
+    """With ``q``, province and type are matched as full-text tokens; the answer must not change."""
+    without_q = found(store, province=province, event_type=types)
+    assert found(store, q=q, province=province, event_type=types) == found(store, q=q) & without_q
+    counted = stats(store.engine, [], EventFilter(q=q, province=province, event_type=types))
+    assert counted[0]["count"] == len(found(store, q=q) & without_q)
+
+
 @pytest.mark.parametrize("field", ["province", "source", "person", "rank", "award_kind", "q"])
 @pytest.mark.parametrize("attack", ["x' OR '1'='1", "'; DROP TABLE events; --", '") OR 1=1 --', "%' --"])
 def test_sql_injection_is_harmless(store: Store, field: str, attack: str) -> None:
