@@ -21,6 +21,7 @@ from services.storage.queries import (
     search_events,
     stats,
 )
+from services.storage.search import fold
 
 
 def found(store: Store, **filters: object) -> set[str]:
@@ -190,10 +191,19 @@ def test_filters_combine(store: Store) -> None:
 @pytest.mark.parametrize("q", ["phong trao", "ma tuy", "cong an", "tinh", "khong co tu nay"])
 @pytest.mark.parametrize("province", [None, "Bắc Kạn", "thai nguyen", "Tuyên Quang", "Cao Bang", "Nowhere"])
 @pytest.mark.parametrize("types", [(), ("commendation",), ("drug_case", "fraud_warning", "arrest")])
+@pytest.mark.parametrize("words_are_common", [False, True])
 def test_q_with_province_and_type_is_the_intersection(
-    store: Store, q: str, province: str | None, types: tuple[str, ...]
+    store: Store,
+    q: str,
+    province: str | None,
+    types: tuple[str, ...],
+    words_are_common: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With ``q``, province and type are matched as full-text tokens; the answer must not change."""
+    """With ``q``, province and type are matched as full-text tokens; the answer must not change,
+    also when PostgreSQL's statistics call the words common (they are then checked per row)."""
+    if words_are_common:
+        monkeypatch.setattr(queries._term_shares, "of", lambda _conn: dict.fromkeys(fold(q).split(), 0.9))
     without_q = found(store, province=province, event_type=types)
     assert found(store, q=q, province=province, event_type=types) == found(store, q=q) & without_q
     counted = stats(store.engine, [], EventFilter(q=q, province=province, event_type=types))
