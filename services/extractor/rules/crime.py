@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from schemas.event import Casualties, Seizure, Suspect, Vehicle
-from services.extractor.rules.document import Document
+from services.extractor.rules.document import Document, drop_rounded_title_repeats
 from services.extractor.rules.names import INITIALS, LOWER, UPPER, find_names
 from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number, word_number
 
@@ -391,28 +391,7 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 if value:
                     add("tiền", value, "đồng", sentence.start + m.start(), sentence.start + m.end())
     out.sort(key=lambda z: z.evidence.start if z.evidence else 0)
-    return _drop_rounded_title_seizures(doc, out), spans
-
-
-def _drop_rounded_title_seizures(doc: Document, seizures: list[Seizure]) -> list[Seizure]:
-    """A title's rounded amount ("thu giữ hơn 2 tỷ đồng") is the body's exact one ("2,1 tỷ đồng")."""
-    lines = doc.lines
-    if not lines or len(lines[0].text) > 250:
-        return seizures
-    title_end = lines[0].end
-    body = [z for z in seizures if z.evidence and z.evidence.start >= title_end]
-    return [
-        z
-        for z in seizures
-        if not (
-            z.evidence
-            and z.evidence.start < title_end
-            and any(
-                b.unit == z.unit and abs(b.quantity - z.quantity) <= 0.15 * max(b.quantity, z.quantity)
-                for b in body
-            )
-        )
-    ]
+    return drop_rounded_title_repeats(doc, out, lambda z: z.unit, lambda z: z.quantity), spans
 
 
 def extract_vehicles(doc: Document) -> list[Vehicle]:

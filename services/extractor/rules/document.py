@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Protocol, TypeVar
 
 from schemas.event import Evidence
 
@@ -108,3 +110,36 @@ class Document:
     def evidence(self, start: int, end: int) -> Evidence:
         """Evidence for the span ``text[start:end]``: the sentence around it and the offsets."""
         return Evidence(sentence=self.sentence_at(start).text, start=start, end=end)
+
+
+TITLE_MAX_CHARS = 250  # a first line longer than this is body text, not a title
+
+
+class _Evidenced(Protocol):
+    @property
+    def evidence(self) -> Evidence | None: ...
+
+
+F = TypeVar("F", bound=_Evidenced)
+
+
+def drop_rounded_title_repeats(
+    doc: Document, facts: list[F], kind: Callable[[F], str], amount: Callable[[F], float]
+) -> list[F]:
+    """Drop a title's amount that the body gives again within 15 % for the same ``kind``.
+
+    Titles round ("thu giữ hơn 2 tỷ đồng") what the body says exactly ("2,1 tỷ đồng"): one fact.
+    """
+    lines = doc.lines
+    if not lines or len(lines[0].text) > TITLE_MAX_CHARS:
+        return facts
+    title_end = lines[0].end
+    body = [f for f in facts if f.evidence and f.evidence.start >= title_end]
+
+    def told_again(f: F) -> bool:
+        return any(
+            kind(b) == kind(f) and abs(amount(b) - amount(f)) <= 0.15 * max(amount(b), amount(f))
+            for b in body
+        )
+
+    return [f for f in facts if not (f.evidence and f.evidence.start < title_end and told_again(f))]

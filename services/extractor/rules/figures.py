@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from schemas.event import Figure
-from services.extractor.rules.document import Document
+from services.extractor.rules.document import Document, drop_rounded_title_repeats
 from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number
 
 _FIGURE_RE = re.compile(
@@ -159,9 +159,6 @@ _CAPITAL_UNIT = re.compile(r"(?:Công an|Cảnh sát|CSGT|CBCS|Đảng viên|H�
 _ABOUT_BEFORE = re.compile(r"(?:hơn|trên|gần|khoảng|tới|đến|lên tới|lên đến|tổng số|tổng cộng|gần như)\s*$")
 
 
-_TITLE_MAX_CHARS = 250  # a first line longer than this is body text, not a title
-
-
 # Phrases ending in a blocking word that still count what follows ("lập biên bản 612 trường hợp",
 # "tước giấy phép lái xe 358 trường hợp").
 _NOT_BLOCKING = re.compile(r"(?:biên bản|lái xe|phương tiện xe)\s*$", re.IGNORECASE)
@@ -273,7 +270,7 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
         if unit[:1].isupper() and not _CAPITAL_UNIT.match(unit):
             continue  # "229 Miếu Hai Xã": a house number before a proper name
         add(value, unit, start, unit_end)
-    return _drop_rounded_title_figures(doc, _drop_renamed_suspect_counts(out))
+    return drop_rounded_title_repeats(doc, _drop_renamed_suspect_counts(out), _unit_head, lambda f: f.value)
 
 
 _SUSPECT_UNIT = re.compile(r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can)\b", re.IGNORECASE)
@@ -292,25 +289,5 @@ def _drop_renamed_suspect_counts(figures: list[Figure]) -> list[Figure]:
     return out
 
 
-def _drop_rounded_title_figures(doc: Document, figures: list[Figure]) -> list[Figure]:
-    """A title's rounded figure ("hơn 2 tỷ đồng") is the body's exact one ("2,1 tỷ đồng") told again."""
-    lines = doc.lines
-    if not lines or len(lines[0].text) > _TITLE_MAX_CHARS:
-        return figures
-    title_end = lines[0].end
-
-    def head(f: Figure) -> str:
-        return f.unit.split()[0].rstrip(",").casefold()
-
-    body = [f for f in figures if f.evidence and f.evidence.start >= title_end]
-    return [
-        f
-        for f in figures
-        if not (
-            f.evidence
-            and f.evidence.start < title_end
-            and any(
-                head(b) == head(f) and abs(b.value - f.value) <= 0.15 * max(b.value, f.value) for b in body
-            )
-        )
-    ]
+def _unit_head(f: Figure) -> str:
+    return f.unit.split()[0].rstrip(",").casefold()
