@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 import sqlalchemy as sa
 from faststream import AckPolicy, FastStream
@@ -45,6 +46,12 @@ async def write_with_retry(engine: sa.Engine, events: list[Event]) -> WriteResul
             delay = min(delay * 2, BACKOFF_MAX_SECONDS)
 
 
+async def keep_raw_bodies(msg: KafkaMessage) -> Any:
+    """The handler decodes every record itself (schema-checked, bad ones dead-lettered), so
+    FastStream's own JSON decoding of each record is skipped: it cost ~55 µs an event."""
+    return msg.body
+
+
 def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MAX_RECORDS) -> KafkaBroker:
     """A broker whose batch subscriber stores every event of ``settings.topic_events`` via ``engine``."""
     broker = make_broker(settings, graceful_timeout=GRACEFUL_TIMEOUT_SECONDS)
@@ -56,6 +63,7 @@ def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MA
         ack_policy=AckPolicy.MANUAL,
         batch=True,
         max_records=max_records,
+        decoder=keep_raw_bodies,
     )
     async def store_events(msg: KafkaMessage) -> None:
         """Dead-letter the undecodable messages of the batch, write the rest, then commit."""
