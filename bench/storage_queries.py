@@ -144,7 +144,7 @@ def synthetic_rows(n: int, seed: int = 5) -> Iterator[tuple[dict, dict, list[dic
             "extracted_at": published,
             "payload": payload,
             "search_text": f"{fold(f'{title} {summary} {text} {province}')} "
-            + facet_tokens(province, PROVINCES[province], event_type),
+            + facet_tokens(province, PROVINCES[province], event_type, [rank for _, rank in names], kinds),
         }
         people = [
             {"event_id": event_id, "ordinal": k, "name": name, "name_folded": fold(name), "rank": rank,

@@ -3,7 +3,10 @@ so "Bac Kan", "bắc kạn" and "BẮC KẠN" all meet at "bac kan"."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 
 
 def _strip_marks(char: str) -> str:
@@ -35,8 +38,13 @@ def fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=4096)
 def _compact(text: str) -> str:
-    return "".join(char for char in fold(text) if char.isalnum())
+    """``text`` folded, letters and digits only; cached, as the writer asks for a few values often."""
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 def province_token(name: str) -> str:
@@ -54,7 +62,33 @@ def type_token(event_type: str) -> str:
     return "zt" + _compact(event_type)
 
 
-def facet_tokens(province: str | None, province_current: str | None, event_type: str) -> str:
-    """The tokens appended to an event's ``search_text`` (both province names, the type)."""
-    names = dict.fromkeys(province_token(name) for name in (province, province_current) if name)
-    return " ".join([*names, type_token(event_type)])
+def rank_token(rank: str) -> str | None:
+    """The full-text token of a person's rank ("Đại tá", "dai ta" → "zrdaita"); None without letters."""
+    return _prefixed("zr", rank)
+
+
+def award_token(kind: str) -> str | None:
+    """The full-text token of an award kind ("Bằng khen" → "zkbangkhen"); None without letters."""
+    return _prefixed("zk", kind)
+
+
+def _prefixed(prefix: str, value: str) -> str | None:
+    compact = _compact(value)
+    return prefix + compact if compact else None
+
+
+def facet_tokens(
+    province: str | None,
+    province_current: str | None,
+    event_type: str,
+    ranks: Iterable[str | None] = (),
+    award_kinds: Iterable[str | None] = (),
+) -> str:
+    """The tokens appended to an event's ``search_text``: both province names, the type, and each
+    distinct rank of its people and kind of its awards (a rank or award-kind filter is then one
+    more term of the same index intersection, with or without ``q``)."""
+    tokens = [province_token(name) for name in (province, province_current) if name]
+    tokens.append(type_token(event_type))
+    tokens += [rank_token(rank) for rank in ranks if rank]
+    tokens += [award_token(kind) for kind in award_kinds if kind]
+    return " ".join(dict.fromkeys(token for token in tokens if token))

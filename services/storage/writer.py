@@ -46,13 +46,20 @@ def version_key(version: str) -> tuple[int, Any]:
 
 def _search_text(event: Event, province: str | None, province_current: str | None) -> str:
     """Title, summary, article text and fact strings, folded for diacritic-insensitive search,
-    then the facet tokens (``search.facet_tokens``) that let ``q`` carry the province and type."""
+    then the facet tokens (``search.facet_tokens``) that let the province, type, rank and award-kind
+    filters meet ``q`` in one full-text match."""
     parts: list[str | None] = [event.article.title, event.summary, event.article.text]
     parts += [p.name for p in event.people] + [s.name for s in event.suspects]
     parts += [loc.name for loc in event.locations] + [o.name for o in event.organizations]
     if event.province:
         parts += [event.province.name, event.province.current]
-    tokens = facet_tokens(province, province_current, event.event_type)
+    tokens = facet_tokens(
+        province,
+        province_current,
+        event.event_type,
+        ranks=[p.rank for p in event.people],
+        award_kinds=[kind for award in event.awards for kind in award.kinds],
+    )
     return f"{fold(' '.join(p for p in parts if p))} {tokens}"
 
 

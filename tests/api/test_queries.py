@@ -141,8 +141,14 @@ def test_source(store: Store) -> None:
         ("50%_", ()),
     ],
 )
-def test_person_name(store: Store, person: str, names: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("inline", [0, 2_000])
+def test_person_name(
+    store: Store, person: str, names: tuple[str, ...], inline: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found through the list of matching ids (few matches) or the key-range subquery (many)."""
+    monkeypatch.setattr(queries, "INLINE_PERSON_EVENTS", inline)
     assert found(store, person=person) == ids(*names)
+    assert found(store, person=person, rank="Đại tá") == ids(*names) & ids("commendation")
 
 
 def test_rank_and_rank_of_the_same_person(store: Store) -> None:
@@ -191,23 +197,68 @@ def test_filters_combine(store: Store) -> None:
 @pytest.mark.parametrize("q", ["phong trao", "ma tuy", "cong an", "tinh", "khong co tu nay"])
 @pytest.mark.parametrize("province", [None, "Bắc Kạn", "thai nguyen", "Tuyên Quang", "Cao Bang", "Nowhere"])
 @pytest.mark.parametrize("types", [(), ("commendation",), ("drug_case", "fraud_warning", "arrest")])
-@pytest.mark.parametrize("words_are_common", [False, True])
+@pytest.mark.parametrize("word_share", [None, 0.9, 0.0001])
 def test_q_with_province_and_type_is_the_intersection(
     store: Store,
     q: str,
     province: str | None,
     types: tuple[str, ...],
-    words_are_common: bool,
+    word_share: float | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With ``q``, province and type are matched as full-text tokens; the answer must not change,
-    also when PostgreSQL's statistics call the words common (they are then checked per row)."""
-    if words_are_common:
-        monkeypatch.setattr(queries._term_shares, "of", lambda _conn: dict.fromkeys(fold(q).split(), 0.9))
+    """With ``q``, province and type are matched as full-text tokens; the answer must not change
+    when PostgreSQL's statistics call the words common (they are then checked per row) or rare
+    (no probe of the sort order is tried)."""
+    if word_share is not None:
+        shares = dict.fromkeys(fold(q).split(), word_share)
+        monkeypatch.setattr(queries._term_shares, "of", lambda _conn: shares)
     without_q = found(store, province=province, event_type=types)
     assert found(store, q=q, province=province, event_type=types) == found(store, q=q) & without_q
     counted = stats(store.engine, [], EventFilter(q=q, province=province, event_type=types))
     assert counted[0]["count"] == len(found(store, q=q) & without_q)
+
+
+def test_probe_is_skipped_when_statistics_expect_too_few_matches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wanted = EventFilter(q="phong trao", province="Bac Kan")
+    with store.engine.connect() as conn:
+        for share, expected in ((0.001, False), (0.5, True)):
+            monkeypatch.setattr(queries._term_shares, "of", lambda _conn, s=share: {"phong": s, "trao": 1.0})
+            may_fill = queries._may_fill_probe(conn, wanted, 51)
+            assert may_fill is (expected if conn.dialect.name == "postgresql" else True)
+
+
+def _has(values: list[str | None], wanted: str) -> bool:
+    """An independent oracle for rank and award-kind matching: equal after folding, spaces aside."""
+    return any(value and fold(value).replace(" ", "") == fold(wanted).replace(" ", "") for value in values)
+
+
+@pytest.mark.parametrize("rank", [None, "Dai ta", "Thượng tá", "TRUNG TA", "Thiếu tá", "!!!"])
+@pytest.mark.parametrize("award_kind", [None, "Giấy khen", "bang khen", "Huân chương"])
+@pytest.mark.parametrize(
+    ("q", "province"), [(None, None), ("cong an", None), (None, "Bac Kan"), ("bat", "Bắc Kạn")]
+)
+def test_rank_and_award_kind_tokens_are_the_intersection(
+    store: Store, rank: str | None, award_kind: str | None, q: str | None, province: str | None
+) -> None:
+    """A rank (without a person) and an award kind are matched as full-text tokens, also beside
+    ``q`` and a province; the answer is what the stored facts say, in pages and in counts."""
+    if rank is None and award_kind is None:
+        return
+    wanted = {
+        event.event_id
+        for event in SAMPLE.values()
+        if (rank is None or _has([p.rank for p in event.people], rank))
+        and (award_kind is None or _has([k for a in event.awards for k in a.kinds], award_kind))
+    }
+    if q is not None:
+        wanted &= found(store, q=q)
+    if province is not None:
+        wanted &= found(store, province=province)
+    filters = {"rank": rank, "award_kind": award_kind, "q": q, "province": province}
+    assert found(store, **filters) == wanted
+    assert stats(store.engine, [], EventFilter(**filters))[0]["count"] == len(wanted)
 
 
 @pytest.mark.parametrize("field", ["province", "source", "person", "rank", "award_kind", "q"])
@@ -266,6 +317,7 @@ def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(store: Store, sort
         {"date_from": date(2024, 1, 1), "date_to": date(2024, 3, 31)},
         {"date_field": "published_at", "date_from": date(2024, 1, 3)},
         {"q": "cong an"},
+        {"award_kind": "Giay khen"},
     ],
 )
 @pytest.mark.parametrize("sort", ["-occurred_on", "published_at"])

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from schemas.event import Event
 from services.storage.db import current_revision, make_engine, upgrade
+
+HEAD = "0004"
 
 
 def test_upgrade_from_empty_creates_the_schema(database_url: str) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
     upgrade(database_url)  # a second start is a no-op
-    assert current_revision(database_url) == "0003"
+    assert current_revision(database_url) == HEAD
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:
@@ -31,7 +34,7 @@ def test_postgres_url_is_normalised(database_url: str) -> None:
         return
     plain = database_url.replace("postgresql+psycopg://", "postgresql://")
     upgrade(plain)
-    assert current_revision(plain) == "0003"
+    assert current_revision(plain) == HEAD
 
 
 def test_upgrade_to_person_keys_indexes_the_names_already_stored(database_url: str) -> None:
@@ -68,7 +71,7 @@ def test_upgrade_to_facet_tokens_lets_q_find_events_stored_before(database_url: 
     upgrade(database_url, "0002")
     event = synthetic_event(1)
     article, row, _persons, _keys, _awards = _rows(event)
-    tokens = facet_tokens(row["province"], row["province_current"], row["event_type"])
+    tokens = facet_tokens(row["province"], row["province_current"], row["event_type"], *_facts(event))
     row["search_text"] = row["search_text"].removesuffix(f" {tokens}")  # as the 0002 writer stored it
     engine = make_engine(database_url)
     word = row["search_text"].split()[0]
@@ -82,5 +85,48 @@ def test_upgrade_to_facet_tokens_lets_q_find_events_stored_before(database_url: 
         assert [e["event_id"] for e in search_events(engine, wanted).items] == [event.event_id]
         other_type = next(t for t in ("fire", "rescue") if t != event.event_type)
         assert search_events(engine, wanted.model_copy(update={"event_type": (other_type,)})).items == []
+    finally:
+        engine.dispose()
+
+
+def _facts(event: Event) -> tuple[list[str | None], list[str]]:
+    """The ranks and award kinds whose tokens the writer appends (after 0004)."""
+    return [p.rank for p in event.people], [kind for award in event.awards for kind in award.kinds]
+
+
+def test_upgrade_to_rank_award_tokens_lets_those_filters_find_events_stored_before(database_url: str) -> None:
+    """0004 appends each event's rank and award-kind tokens to what 0003 stored."""
+    from factories import synthetic_event
+
+    from services.storage.queries import EventFilter, search_events
+    from services.storage.search import facet_tokens
+    from services.storage.writer import _rows, articles, awards, events, people
+
+    upgrade(database_url, "0003")
+    event = synthetic_event(4)  # has a ranked person and two award kinds
+    assert event.people[0].rank and event.awards
+    article, row, persons, _keys, grants = _rows(event)
+    full = facet_tokens(row["province"], row["province_current"], row["event_type"], *_facts(event))
+    before = facet_tokens(row["province"], row["province_current"], row["event_type"])
+    row["search_text"] = row["search_text"].removesuffix(full) + before  # as the 0003 writer stored it
+    engine = make_engine(database_url)
+    rank = EventFilter(rank=event.people[0].rank)
+    kind = EventFilter(award_kind=event.awards[0].kinds[1], q=row["search_text"].split()[0])
+    try:
+        with engine.begin() as conn:
+            conn.execute(articles.insert(), [article])
+            conn.execute(events.insert(), [row])
+            conn.execute(people.insert(), persons)
+            conn.execute(awards.insert(), grants)
+        assert search_events(engine, rank).items == search_events(engine, kind).items == []
+        upgrade(database_url)
+        assert [e["event_id"] for e in search_events(engine, rank).items] == [event.event_id]
+        assert [e["event_id"] for e in search_events(engine, kind).items] == [event.event_id]
+        assert search_events(engine, EventFilter(rank="Hạ sĩ")).items == []
+        with engine.connect() as conn:
+            stored = conn.execute(sa.select(events.c.search_text)).scalar_one()
+        added = full.removeprefix(before).split()
+        assert sorted(stored.split()[-len(added) :]) == sorted(added)  # each token once
+        assert stored.split()[: -len(added)] == row["search_text"].split()
     finally:
         engine.dispose()
