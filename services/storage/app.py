@@ -22,7 +22,7 @@ from services.common.kafka import make_broker
 from services.common.messages import decode
 from services.common.settings import Settings
 from services.storage import metrics
-from services.storage.db import make_engine, upgrade
+from services.storage.db import make_engine, optimize_search_index, upgrade
 from services.storage.writer import WriteResult, write_events
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ GRACEFUL_TIMEOUT_SECONDS = 20.0
 MAX_RECORDS = 500
 BACKOFF_START_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 30.0
+OPTIMIZE_GROWTH = 0.25  # SQLite: merge the full-text index after it took this share more events
+OPTIMIZE_MIN_EVENTS = 20_000
 
 
 async def write_with_retry(engine: sa.Engine, events: list[Event]) -> WriteResult:
@@ -52,9 +54,45 @@ async def keep_raw_bodies(msg: KafkaMessage) -> Any:
     return msg.body
 
 
+class SearchIndexUpkeep:
+    """Merges SQLite's full-text index each time it has taken :data:`OPTIMIZE_GROWTH` more events
+    (at least :data:`OPTIMIZE_MIN_EVENTS`) since the last merge, so searches keep answering from a
+    few segments; growing the interval with the index keeps the total merge work a small multiple
+    of the index size. Nothing on PostgreSQL, where autovacuum does this upkeep.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.enabled = engine.dialect.name == "sqlite"
+        self.merged_at: int | None = None  # events stored at the last merge (or at start)
+        self.since = 0
+
+    def _stored(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT count(*) FROM events").scalar_one()
+
+    async def wrote(self, written: int) -> None:
+        if not (self.enabled and written):
+            return
+        self.since += written
+        try:
+            if self.merged_at is None:
+                self.merged_at = await asyncio.to_thread(self._stored) - self.since
+            if self.since < max(OPTIMIZE_MIN_EVENTS, OPTIMIZE_GROWTH * self.merged_at):
+                return
+            await asyncio.to_thread(optimize_search_index, self.engine)
+        except Exception as exc:  # upkeep only: a later batch tries again
+            log.warning("full-text index merge failed (%s); will retry", exc)
+            return
+        metrics.SEARCH_INDEX_OPTIMIZED.inc()
+        self.merged_at += self.since
+        self.since = 0
+
+
 def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MAX_RECORDS) -> KafkaBroker:
     """A broker whose batch subscriber stores every event of ``settings.topic_events`` via ``engine``."""
     broker = make_broker(settings, graceful_timeout=GRACEFUL_TIMEOUT_SECONDS)
+    upkeep = SearchIndexUpkeep(engine)
 
     @broker.subscriber(
         settings.topic_events,
@@ -96,6 +134,7 @@ def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MA
         metrics.REPLACED_DELETED.inc(result.replaced_deleted)
         metrics.STALE_SKIPPED.inc(result.stale_skipped)
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
+        await upkeep.wrote(result.written)
 
     return broker
 

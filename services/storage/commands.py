@@ -1,4 +1,4 @@
-"""CLI of the storage stage: `bantin storage` (worker) and `bantin db upgrade|current`."""
+"""CLI of the storage stage: `bantin storage` (worker) and `bantin db upgrade|optimize|current`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,21 @@ def db_upgrade(
     url = database_url or get_settings().database_url
     upgrade(url)
     typer.echo(f"database at revision {current_revision(url)}")
+
+
+@db_app.command("optimize")
+def db_optimize(
+    database_url: str = typer.Option(None, help="database URL (default: BANTIN_DATABASE_URL)"),
+) -> None:
+    """Compact the full-text index (SQLite: FTS5 optimize; PostgreSQL: VACUUM ANALYZE events)."""
+    from services.storage.db import make_engine, optimize_search_index
+
+    engine = make_engine(database_url or get_settings().database_url)
+    try:
+        optimize_search_index(engine)
+    finally:
+        engine.dispose()
+    typer.echo("full-text index optimized")
 
 
 @db_app.command("current")

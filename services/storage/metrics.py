@@ -12,3 +12,6 @@ STALE_SKIPPED = Counter("bantin_storage_stale_skipped_total", "events older than
 DEAD_LETTERS = Counter("bantin_storage_dead_letters_total", "messages sent to the dead-letter topic")
 WRITE_RETRIES = Counter("bantin_storage_write_retries_total", "database writes retried after a failure")
 BATCH_SECONDS = Histogram("bantin_storage_batch_seconds", "time to store one consumed batch")
+SEARCH_INDEX_OPTIMIZED = Counter(
+    "bantin_storage_search_index_optimized_total", "SQLite full-text index merges run by the worker"
+)
