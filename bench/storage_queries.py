@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from schemas.event import EVENT_TYPES
-from services.storage import queries
+from services.storage import queries, writer
 from services.storage.db import make_engine, optimize_search_index, upgrade
 from services.storage.names import person_key_rows
 from services.storage.queries import EventFilter
@@ -187,7 +187,7 @@ def fill(engine: sa.Engine, n: int) -> float:
 
 def _insert(engine: sa.Engine, *rows: list[dict]) -> None:
     """Articles, events, people, awards and person keys, in that order (parents first)."""
-    tables = (queries.articles, queries.events, queries.people, queries.awards, queries.person_keys)
+    tables = (writer.articles, writer.events, writer.people, writer.awards, writer.person_keys)
     with engine.begin() as conn:
         for table, batch in zip(tables, rows, strict=True):
             if batch:
