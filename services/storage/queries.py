@@ -14,10 +14,10 @@ import math
 import re
 import threading
 import time as clock
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -46,6 +46,9 @@ events = EventRow.__table__
 articles = ArticleRow.__table__
 people = PersonRow.__table__
 person_keys = PersonKeyRow.__table__
+
+
+T = TypeVar("T")
 
 
 class InvalidCursor(ValueError):
@@ -534,63 +537,75 @@ def _tsquery_condition(
     return sa.and_(condition, sa.func.ts_match_vq(tsv, tsquery(checked))) if checked else condition
 
 
+class _PerDatabase:
+    """Values read from each database (keyed by its URL and ``what``), kept in memory and read
+    again when ``stale`` says so, at most every ``refresh_seconds``."""
+
+    def __init__(self, refresh_seconds: float) -> None:
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
+
+    def get(
+        self, conn: sa.Connection, what: tuple[str, ...], read: Callable[[], T], stale: Callable[[T], bool]
+    ) -> T | None:
+        key = (conn.engine.url.render_as_string(), *what)
+        with self._lock:
+            read_at, value = self._cache.get(key, (float("-inf"), None))
+        if (value is None or stale(value)) and clock.monotonic() - read_at > self.refresh_seconds:
+            value = read()
+            with self._lock:
+                self._cache[key] = (clock.monotonic(), value)
+        return value
+
+
 class _TermShares:
     """The share of events holding each frequent full-text term, from PostgreSQL's ``pg_stats``
-    (ANALYZE's most common elements of ``search_tsv``); re-read every ``REFRESH_SECONDS``."""
-
-    REFRESH_SECONDS = 600.0
+    (ANALYZE's most common elements of ``search_tsv``); re-read every 10 minutes."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, dict[str, float]]] = {}
+        self._cache = _PerDatabase(refresh_seconds=600.0)
 
     def of(self, conn: sa.Connection) -> dict[str, float]:
-        key = conn.engine.url.render_as_string()
-        with self._lock:
-            read_at, shares = self._cache.get(key, (float("-inf"), {}))
-        if clock.monotonic() - read_at > self.REFRESH_SECONDS:
-            row = conn.execute(
-                sa.text(
-                    "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                    "WHERE schemaname = current_schema() AND tablename = 'events' AND attname = 'search_tsv'"
-                )
-            ).first()
-            shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-            with self._lock:
-                self._cache[key] = (clock.monotonic(), shares)
-        return shares
+        return self._cache.get(conn, (), lambda: self._read(conn), stale=lambda _shares: True) or {}
+
+    @staticmethod
+    def _read(conn: sa.Connection) -> dict[str, float]:
+        row = conn.execute(
+            sa.text(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = 'events' AND attname = 'search_tsv'"
+            )
+        ).first()
+        return dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
 
 
 _term_shares = _TermShares()
 
 
 class _DistinctValues:
-    """The distinct stored values of a few low-cardinality columns (provinces, ranks, award kinds).
+    """The distinct stored values of a few low-cardinality columns (provinces, ranks).
 
     A user's spelling is matched to stored spellings by folding both sides, which keeps the SQL an
-    index-friendly ``IN (...)``. An unknown spelling re-reads the values (at most every
-    ``REFRESH_SECONDS``, so a stream of unknown spellings cannot keep the database scanning).
+    index-friendly ``IN (...)``. An unknown spelling re-reads the values (at most every 5 s, so a
+    stream of unknown spellings cannot keep the database scanning).
     """
 
-    REFRESH_SECONDS = 5.0
-
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cache: dict[tuple[str, ...], tuple[float, dict[str, set[str]]]] = {}
+        self._cache = _PerDatabase(refresh_seconds=5.0)
 
     def matching(self, conn: sa.Connection, columns: tuple[sa.Column[Any], ...], value: str) -> list[str]:
         wanted = _normalise(value)
-        key = (conn.engine.url.render_as_string(), *(str(column) for column in columns))
-        with self._lock:
-            read_at, known = self._cache.get(key, (float("-inf"), {}))
-        if wanted not in known and clock.monotonic() - read_at > self.REFRESH_SECONDS:
-            known = {}
+
+        def read() -> dict[str, set[str]]:
+            known: dict[str, set[str]] = {}
             for column in columns:
                 for stored in conn.execute(sa.select(column).where(column.is_not(None)).distinct()).scalars():
                     known.setdefault(_normalise(stored), set()).add(stored)
-            with self._lock:
-                self._cache[key] = (clock.monotonic(), known)
-        return sorted(known.get(wanted, ()))
+            return known
+
+        known = self._cache.get(conn, tuple(str(c) for c in columns), read, stale=lambda k: wanted not in k)
+        return sorted((known or {}).get(wanted, ()))
 
 
 def _normalise(value: str) -> str:
