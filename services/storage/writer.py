@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from packaging.version import InvalidVersion, Version
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.dml import Insert
 
 from schemas.event import Event
 from services.storage.names import person_key_rows
@@ -90,7 +92,7 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]
         "confidence": event.confidence,
         "extractor_version": event.extractor.version,
         "extracted_at": event.extracted_at,
-        "payload": event.model_dump(mode="json"),
+        "payload": event.model_dump_json(),  # JSON text: stored as is (see _with_json_text)
         "search_text": _search_text(event, province, province_current),
     }
     person_rows = [
@@ -128,7 +130,7 @@ def _upsert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict], keys: It
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table)
+    stmt = _with_json_text(conn, insert(table), rows[0])
     keys = list(keys)
     updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=updates), list(rows))
@@ -240,10 +242,22 @@ def _delete_children(conn: sa.Connection, event_ids: list[str]) -> None:
         conn.execute(table.delete().where(table.c.event_id.in_(event_ids)))
 
 
+def _with_json_text(conn: sa.Connection, stmt: Insert, row: dict) -> Insert:
+    """``stmt`` binding the row's ``payload``, already JSON text from pydantic's serialiser, as it is.
+
+    Building a dict for the JSON column type to encode again cost ~50 µs an event, a tenth of the
+    worker's time; ``COPY`` takes the text as it is too.
+    """
+    if "payload" not in row:
+        return stmt
+    text = sa.bindparam("payload", type_=sa.Text())
+    return stmt.values(payload=sa.cast(text, JSONB) if conn.dialect.name == "postgresql" else text)
+
+
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
     """Plain inserts of new rows; PostgreSQL takes them by ``COPY``, in the same transaction."""
     if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
+        conn.execute(_with_json_text(conn, table.insert(), rows[0]), rows)
         return
     from psycopg.types.json import Jsonb
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 
 from schemas.event import Event
 from services.storage.db import current_revision, make_engine, upgrade
 
 HEAD = "0004"
+
+
+def as_stored(row: dict) -> dict:
+    """An events row of ``writer._rows`` for a plain insert (its payload is JSON text)."""
+    return {**row, "payload": json.loads(row["payload"])}
 
 
 def test_upgrade_from_empty_creates_the_schema(database_url: str) -> None:
@@ -51,7 +58,7 @@ def test_upgrade_to_person_keys_indexes_the_names_already_stored(database_url: s
     try:
         with engine.begin() as conn:
             conn.execute(articles.insert(), [article])
-            conn.execute(events.insert(), [row])
+            conn.execute(events.insert(), [as_stored(row)])
             conn.execute(people.insert(), persons)
         upgrade(database_url)
         page = search_events(engine, EventFilter(person=event.people[0].name.split(" ", 1)[1]))
@@ -79,7 +86,7 @@ def test_upgrade_to_facet_tokens_lets_q_find_events_stored_before(database_url: 
     try:
         with engine.begin() as conn:
             conn.execute(articles.insert(), [article])
-            conn.execute(events.insert(), [row])
+            conn.execute(events.insert(), [as_stored(row)])
         assert search_events(engine, wanted).items == []
         upgrade(database_url)
         assert [e["event_id"] for e in search_events(engine, wanted).items] == [event.event_id]
@@ -115,7 +122,7 @@ def test_upgrade_to_rank_award_tokens_lets_those_filters_find_events_stored_befo
     try:
         with engine.begin() as conn:
             conn.execute(articles.insert(), [article])
-            conn.execute(events.insert(), [row])
+            conn.execute(events.insert(), [as_stored(row)])
             conn.execute(people.insert(), persons)
             conn.execute(awards.insert(), grants)
         assert search_events(engine, rank).items == search_events(engine, kind).items == []
