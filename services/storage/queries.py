@@ -431,7 +431,7 @@ def _person_condition(conn: sa.Connection, person: str, rank: str | None) -> sa.
         person_keys.c.key >= name, person_keys.c.key < prefix_upper_bound(name)
     )
     if rank:
-        ranks = _known_values(conn, (people.c.rank,), rank)
+        ranks = _known_values(conn, (people.c.rank,), rank, key=rank_token)
         match = match.join(
             people,
             sa.and_(people.c.event_id == person_keys.c.event_id, people.c.ordinal == person_keys.c.ordinal),
@@ -589,25 +589,35 @@ _term_shares = _TermShares()
 class _DistinctValues:
     """The distinct stored values of a few low-cardinality columns (provinces, ranks).
 
-    A user's spelling is matched to stored spellings by folding both sides, which keeps the SQL an
-    index-friendly ``IN (...)``. An unknown spelling re-reads the values (at most every 5 s, so a
-    stream of unknown spellings cannot keep the database scanning).
+    A user's spelling is matched to stored spellings by the same ``key`` on both sides (folded;
+    for ranks the rank token, so a rank means the same with a person name as without), which keeps
+    the SQL an index-friendly ``IN (...)``. An unknown spelling re-reads the values (at most every
+    5 s, so a stream of unknown spellings cannot keep the database scanning).
     """
 
     def __init__(self) -> None:
         self._cache = _PerDatabase(refresh_seconds=5.0)
 
-    def matching(self, conn: sa.Connection, columns: tuple[sa.Column[Any], ...], value: str) -> list[str]:
-        wanted = _normalise(value)
+    def matching(
+        self,
+        conn: sa.Connection,
+        columns: tuple[sa.Column[Any], ...],
+        value: str,
+        key: Callable[[str], str | None],
+    ) -> list[str]:
+        wanted = key(value)
+        if not wanted:
+            return []
 
-        def read() -> dict[str, set[str]]:
-            known: dict[str, set[str]] = {}
+        def read() -> dict[str | None, set[str]]:
+            known: dict[str | None, set[str]] = {}
             for column in columns:
                 for stored in conn.execute(sa.select(column).where(column.is_not(None)).distinct()).scalars():
-                    known.setdefault(_normalise(stored), set()).add(stored)
+                    known.setdefault(key(stored), set()).add(stored)
             return known
 
-        known = self._cache.get(conn, tuple(str(c) for c in columns), read, stale=lambda k: wanted not in k)
+        what = (key.__name__, *(str(c) for c in columns))
+        known = self._cache.get(conn, what, read, stale=lambda k: wanted not in k)
         return sorted((known or {}).get(wanted, ()))
 
 
@@ -618,8 +628,13 @@ def _normalise(value: str) -> str:
 _distinct = _DistinctValues()
 
 
-def _known_values(conn: sa.Connection, columns: tuple[sa.Column[Any], ...], value: str) -> list[str]:
-    return _distinct.matching(conn, columns, value)
+def _known_values(
+    conn: sa.Connection,
+    columns: tuple[sa.Column[Any], ...],
+    value: str,
+    key: Callable[[str], str | None] = _normalise,
+) -> list[str]:
+    return _distinct.matching(conn, columns, value, key)
 
 
 def _as_dict(payload: Any) -> dict[str, Any]:

@@ -156,6 +156,11 @@ def test_rank_and_rank_of_the_same_person(store: Store) -> None:
     assert found(store, rank="Thượng tá") == ids("arrest")
     assert found(store, person="Le Minh", rank="Trung tá") == ids("commendation")
     assert found(store, person="Le Minh", rank="Đại tá") == set()  # Đại tá is another person
+    # spaces and punctuation do not matter, with or without a person name
+    assert (
+        found(store, rank="trung-ta") == found(store, person="Le Minh", rank="TRUNGTA") == ids("commendation")
+    )
+    assert found(store, person="Le Minh", rank="!!!") == set()
 
 
 def test_award_kind(store: Store) -> None:
