@@ -171,16 +171,14 @@ def fill(engine: sa.Engine, n: int) -> float:
             batch = ([], [], [], [], [])
     if batch[1]:
         _insert(engine, *batch)
-    with engine.begin() as conn:
+    if engine.dialect.name == "sqlite":
         # PostgreSQL derives search_tsv itself; SQLite's FTS5 index is filled here unless triggers did.
-        if (
-            engine.dialect.name == "sqlite"
-            and conn.exec_driver_sql("SELECT 1 FROM events_fts LIMIT 1").first() is None
-        ):
-            conn.exec_driver_sql(
-                "INSERT INTO events_fts(event_id, search_text) SELECT event_id, search_text FROM events"
-            )
-        conn.exec_driver_sql("ANALYZE")
+        with engine.begin() as conn:
+            if conn.exec_driver_sql("SELECT 1 FROM events_fts LIMIT 1").first() is None:
+                conn.exec_driver_sql(
+                    "INSERT INTO events_fts(event_id, search_text) SELECT event_id, search_text FROM events"
+                )
+            conn.exec_driver_sql("ANALYZE")  # PostgreSQL's VACUUM ANALYZE below does its own
     optimize_search_index(engine)  # as the worker keeps it (SQLite) or autovacuum (PostgreSQL)
     return time.perf_counter() - started
 

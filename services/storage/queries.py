@@ -235,7 +235,7 @@ def _first_rows(
         while size:
             window = sa.select(*columns).where(*span).order_by(*order).limit(size).subquery("recent")
             adapt = ClauseAdapter(window).traverse
-            where = [adapt(f) for f in filters]
+            where = [adapt(condition) for condition in filters]
             if in_text:
                 where.append(_text_condition(conn, f, window))
             probe = _page_query(window, where, [adapt(o) for o in order], adapt(sort_value), n)
