@@ -26,7 +26,15 @@ from sqlalchemy.sql.util import ClauseAdapter
 from schemas.event import EventType
 from schemas.times import VIETNAM_TZ
 from services.storage.names import prefix_upper_bound
-from services.storage.search import award_token, fold, province_token, rank_token, type_token
+from services.storage.search import (
+    award_token,
+    fold,
+    month_bucket,
+    month_token,
+    province_token,
+    rank_token,
+    type_token,
+)
 from services.storage.tables import ArticleRow, EventRow, PersonKeyRow, PersonRow
 
 MAX_LIMIT = 500
@@ -35,6 +43,8 @@ PROBE_ROWS = 2_000  # rows of the sort order tried before a full filtered query
 DEEP_PROBE_ROWS = 50_000  # the most rows a second, deeper try may walk (see _first_rows)
 INLINE_PERSON_EVENTS = 2_000  # a person filter matching at most this many events becomes an id list
 COMMON_TERM_SHARE = 0.25  # full-text terms in more events than this are checked per row (PostgreSQL)
+MAX_MONTH_TERMS = 24  # the most month tokens one query of a month walk matches (see _month_walk)
+MONTH_GROWTH = 4  # each window of a month walk spans at most this many times the months of the last
 
 DateField = Literal["occurred_on", "published_at"]
 SortKey = Literal["-published_at", "published_at", "-occurred_on", "occurred_on"]
@@ -169,7 +179,10 @@ def search_events(
                 )
                 dated.append(bound[0] < bound[1] if descending else bound[0] > bound[1])
             order = (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
-            rows += _first_rows(conn, where, f, dated, order, column, limit + 1, deep)
+            if _walks_months(conn, f, limit + 1):
+                rows += _month_walk(conn, where, f, dated, order, column, descending, limit + 1)
+            else:
+                rows += _first_rows(conn, where, f, dated, order, column, limit + 1, deep)
         if len(rows) <= limit:
             undated = [column.is_(None), *walk]
             if after is not None and after.value is None:
@@ -254,6 +267,82 @@ def _first_rows(
     # took 4× longer than sorting their keys, so there the page's JSON is read afterwards.
     payload = conn.dialect.name != "sqlite"
     return list(conn.execute(_page_query(events, where, order, sort_value, n, payload)).all())
+
+
+def _walks_months(conn: sa.Connection, f: EventFilter, n: int) -> bool:
+    """Whether the dated rows of a page are read month by month (:func:`_month_walk`): for every
+    full-text filter, except on PostgreSQL when its statistics expect :data:`PROBE_ROWS` rows of
+    the sort order to hold the page (common words: walking the date index is cheaper than
+    reading a month's many matches)."""
+    if not _in_text(f):
+        return False
+    return conn.dialect.name != "postgresql" or not _may_fill_probe(conn, f, n)
+
+
+def _month_walk(
+    conn: sa.Connection,
+    filters: list[sa.ColumnElement[bool]],
+    f: EventFilter,
+    span: list[sa.ColumnElement[bool]],
+    order: Sequence[Any],
+    column: sa.Column[Any],
+    descending: bool,
+    n: int,
+) -> list[sa.Row]:
+    """The first ``n`` dated rows of ``span`` in ``order`` that pass ``filters`` and the text match
+    of ``f``, read a few months at a time from the first month of the span on.
+
+    Each event's text carries the month of its sort dates (``search.month_tokens``), so a month's
+    matches are one more term of the full-text match: the index answers tens or hundreds of rows
+    to sort, where the whole span made it read and sort every match in the table (thousands for
+    a province, two types and a word). The first window is one month; each next one is sized by
+    the hit rate so far to hold 1.2 × what is missing, but at most :data:`MONTH_GROWTH` times the
+    last (the newest month is often just begun, and its few rows would make the rate look small).
+    A window wider than :data:`MAX_MONTH_TERMS` months, or reaching the end of the span, is the
+    rest of the span in one query, bounded by date instead of by tokens.
+    """
+    ends = [
+        conn.execute(sa.select(column).where(*span).order_by(direction).limit(1)).scalar()
+        for direction in ((column.desc(), column.asc()) if descending else (column.asc(), column.desc()))
+    ]
+    if ends[0] is None:
+        return []
+    months = _months(month_bucket(ends[0]), month_bucket(ends[1]), descending)
+    payload = conn.dialect.name != "sqlite"  # as in _first_rows: SQLite sorts keys, JSON later
+    rows: list[sa.Row] = []
+    walked, width = 0, 1
+    while walked < len(months) and len(rows) < n:
+        if walked + width >= len(months) or width > MAX_MONTH_TERMS:
+            # past the walked months: before the first day of the last one walked (descending),
+            # from the first day of the next one on (ascending)
+            rest = []
+            if walked and descending:
+                rest = [column < _month_start(column, months[walked - 1])]
+            elif walked:
+                rest = [column >= _month_start(column, months[walked])]
+            bounds, text, walked = [*span, *rest], _text_condition(conn, f), len(months)
+        else:
+            tokens = [month_token(column.name, month) for month in months[walked : walked + width]]
+            bounds, text, walked = span, _text_condition(conn, f, months=tokens), walked + width
+        query = _page_query(events, [*filters, *bounds, text], order, column, n - len(rows), payload)
+        rows += conn.execute(query).all()
+        estimate = math.ceil(1.2 * (n - len(rows)) * walked / len(rows)) if rows else math.inf
+        width = min(estimate, MONTH_GROWTH * width)
+    return rows
+
+
+def _months(first: tuple[int, int], last: tuple[int, int], descending: bool) -> list[tuple[int, int]]:
+    """The (year, month) buckets from ``first`` to ``last``, both included, in walking order."""
+    step = -1 if descending else 1
+    start, end = first[0] * 12 + first[1] - 1, last[0] * 12 + last[1] - 1
+    return [(i // 12, i % 12 + 1) for i in range(start, end + step, step)]
+
+
+def _month_start(column: sa.Column[Any], month: tuple[int, int]) -> date | datetime:
+    """The first value of ``column`` in ``month``: its first day (published_at: 00:00 UTC)."""
+    if column.name == "published_at":
+        return datetime(*month, 1, tzinfo=UTC)
+    return date(*month, 1)
 
 
 def _event_count(conn: sa.Connection) -> float:
@@ -441,7 +530,7 @@ def _person_condition(conn: sa.Connection, person: str, rank: str | None) -> sa.
 
 
 def _text_condition(
-    conn: sa.Connection, f: EventFilter, row: sa.Subquery | None = None
+    conn: sa.Connection, f: EventFilter, row: sa.Subquery | None = None, months: Sequence[str] = ()
 ) -> sa.ColumnElement[bool]:
     """Every word of ``f.q`` must occur, and the province, event-type, rank and award-kind tokens.
 
@@ -451,12 +540,15 @@ def _text_condition(
     as two semi-joins, made the database gather and sort thousands of rows. ``row`` is a probe
     window over ``events`` (None: ``events`` itself). On SQLite the matching rowids come from the
     FTS5 index once per query: an ``IN`` list, since a correlated MATCH per row re-reads the index
-    for every row (50× slower on a 3,000-event window).
+    for every row (50× slower on a 3,000-event window). ``months``: month tokens, any of which
+    must occur too (see :func:`_month_walk`).
     """
     found = _terms(f)
     if found is None:
         return sa.false()  # a filter with no letters or digits matches nothing
     words, terms = found
+    if months:
+        terms = [*terms, list(months)]
     if conn.dialect.name == "postgresql":
         tsv = (events if row is None else row).c.search_tsv
         return _tsquery_condition(conn, tsv, terms, split=len(terms) > len(words))

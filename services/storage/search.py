@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 
@@ -92,3 +93,30 @@ def facet_tokens(
     tokens += [rank_token(rank) for rank in ranks if rank]
     tokens += [award_token(kind) for kind in award_kinds if kind]
     return " ".join(dict.fromkeys(token for token in tokens if token))
+
+
+MONTH_PREFIXES = {"occurred_on": "zmo", "published_at": "zmp"}
+
+
+def month_bucket(value: date | datetime) -> tuple[int, int]:
+    """The (year, month) of a sort date: a calendar date as it is, an instant in UTC (naive = UTC,
+    as SQLite returns them)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.year, value.month
+
+
+def month_token(field: str, bucket: tuple[int, int]) -> str:
+    """The full-text token of one month of a sort date ("published_at", (2025, 3) → "zmp202503")."""
+    year, month = bucket
+    return f"{MONTH_PREFIXES[field]}{year:04d}{month:02d}"
+
+
+def month_tokens(occurred_on: date | None, published_at: datetime | None) -> str:
+    """The tokens of the months an event sorts in, appended to its ``search_text`` after the facets.
+
+    A full-text filter then reads a page month by month, newest first (``queries._month_walk``):
+    the index answers one month's matches, not every match in the table for the database to sort.
+    """
+    dated = (("occurred_on", occurred_on), ("published_at", published_at))
+    return " ".join(month_token(field, month_bucket(value)) for field, value in dated if value is not None)

@@ -21,7 +21,7 @@ from sqlalchemy.sql.dml import Insert
 
 from schemas.event import Event
 from services.storage.names import person_key_rows
-from services.storage.search import facet_tokens, fold
+from services.storage.search import facet_tokens, fold, month_tokens
 from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonKeyRow, PersonRow
 
 articles = ArticleRow.__table__
@@ -49,7 +49,8 @@ def version_key(version: str) -> tuple[int, Any]:
 def _search_text(event: Event, province: str | None, province_current: str | None) -> str:
     """Title, summary, article text and fact strings, folded for diacritic-insensitive search,
     then the facet tokens (``search.facet_tokens``) that let the province, type, rank and award-kind
-    filters meet ``q`` in one full-text match."""
+    filters meet ``q`` in one full-text match, and the month tokens (``search.month_tokens``) that
+    let such a match be read month by month in date order."""
     parts: list[str | None] = [event.article.title, event.summary, event.article.text]
     parts += [p.name for p in event.people] + [s.name for s in event.suspects]
     parts += [loc.name for loc in event.locations] + [o.name for o in event.organizations]
@@ -62,7 +63,8 @@ def _search_text(event: Event, province: str | None, province_current: str | Non
         ranks=[p.rank for p in event.people],
         award_kinds=[kind for award in event.awards for kind in award.kinds],
     )
-    return f"{fold(' '.join(p for p in parts if p))} {tokens}"
+    months = month_tokens(event.occurred_on, event.article.published_at)
+    return f"{fold(' '.join(p for p in parts if p))} {tokens} {months}".rstrip()
 
 
 def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]:

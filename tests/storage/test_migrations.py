@@ -8,13 +8,20 @@ import sqlalchemy as sa
 
 from schemas.event import Event
 from services.storage.db import current_revision, make_engine, upgrade
+from services.storage.search import month_bucket, month_token, month_tokens
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 def as_stored(row: dict) -> dict:
     """An events row of ``writer._rows`` for a plain insert (its payload is JSON text)."""
     return {**row, "payload": json.loads(row["payload"])}
+
+
+def without_months(row: dict, event: Event) -> dict:
+    """``row`` as the writer stored it before 0005: no month tokens at the end of its text."""
+    months = month_tokens(event.occurred_on, event.article.published_at)
+    return {**row, "search_text": row["search_text"].removesuffix(f" {months}")}
 
 
 def test_upgrade_from_empty_creates_the_schema(database_url: str) -> None:
@@ -78,6 +85,7 @@ def test_upgrade_to_facet_tokens_lets_q_find_events_stored_before(database_url: 
     upgrade(database_url, "0002")
     event = synthetic_event(1)
     article, row, _persons, _keys, _awards = _rows(event)
+    row = without_months(row, event)
     tokens = facet_tokens(row["province"], row["province_current"], row["event_type"], *_facts(event))
     row["search_text"] = row["search_text"].removesuffix(f" {tokens}")  # as the 0002 writer stored it
     engine = make_engine(database_url)
@@ -113,6 +121,7 @@ def test_upgrade_to_rank_award_tokens_lets_those_filters_find_events_stored_befo
     event = synthetic_event(4)  # has a ranked person and two award kinds
     assert event.people[0].rank and event.awards
     article, row, persons, _keys, grants = _rows(event)
+    row = without_months(row, event)
     full = facet_tokens(row["province"], row["province_current"], row["event_type"], *_facts(event))
     before = facet_tokens(row["province"], row["province_current"], row["event_type"])
     row["search_text"] = row["search_text"].removesuffix(full) + before  # as the 0003 writer stored it
@@ -132,8 +141,52 @@ def test_upgrade_to_rank_award_tokens_lets_those_filters_find_events_stored_befo
         assert search_events(engine, EventFilter(rank="Hạ sĩ")).items == []
         with engine.connect() as conn:
             stored = conn.execute(sa.select(events.c.search_text)).scalar_one()
+        stored = without_months({"search_text": stored}, event)["search_text"]  # 0005's: tested below
         added = full.removeprefix(before).split()
         assert sorted(stored.split()[-len(added) :]) == sorted(added)  # each token once
         assert stored.split()[: -len(added)] == row["search_text"].split()
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_month_tokens_lets_text_filters_walk_events_stored_before(database_url: str) -> None:
+    """0005 appends the months of each event's dates, as the writer does: a text filter, which
+    reads a page month by month, finds events stored before, in either sort order."""
+    from factories import synthetic_event
+
+    from services.storage import queries
+    from services.storage.queries import EventFilter, search_events
+    from services.storage.writer import _rows, articles, events
+
+    upgrade(database_url, "0004")
+    stored = [synthetic_event(n) for n in range(0, 3000, 131)]  # dates over several years
+    engine = make_engine(database_url)
+    wanted = EventFilter(q="cong an")
+
+    def in_month(field: str, event: Event) -> set[str]:
+        """The events a one-month window of the walk matches for the month of ``event``'s date."""
+        day = event.occurred_on if field == "occurred_on" else event.article.published_at
+        token = month_token(field, month_bucket(day))
+        with engine.connect() as conn:
+            condition = queries._text_condition(conn, wanted, months=[token])
+            return set(conn.execute(sa.select(events.c.event_id).where(condition)).scalars())
+
+    try:
+        with engine.begin() as conn:
+            for event in stored:
+                article, row, *_children = _rows(event)
+                conn.execute(articles.insert(), [article])
+                conn.execute(events.insert(), [as_stored(without_months(row, event))])
+        assert in_month("published_at", stored[0]) == set()
+        upgrade(database_url)
+        with engine.connect() as conn:
+            texts = dict(conn.execute(sa.select(events.c.event_id, events.c.search_text)).all())
+        for event in stored:
+            months = month_tokens(event.occurred_on, event.article.published_at)
+            assert texts[event.event_id].endswith(f" {months}"), "0005 appends what the writer appends"
+            assert event.event_id in in_month("published_at", event) & in_month("occurred_on", event)
+        for sort in ("-published_at", "occurred_on"):
+            page = search_events(engine, wanted, sort=sort, limit=100)
+            assert {e["event_id"] for e in page.items} == {e.event_id for e in stored}
     finally:
         engine.dispose()
