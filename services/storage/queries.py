@@ -270,13 +270,21 @@ def _first_rows(
 
 
 def _walks_months(conn: sa.Connection, f: EventFilter, n: int) -> bool:
-    """Whether the dated rows of a page are read month by month (:func:`_month_walk`): for every
-    full-text filter, except on PostgreSQL when its statistics expect :data:`PROBE_ROWS` rows of
-    the sort order to hold the page (common words: walking the date index is cheaper than
-    reading a month's many matches)."""
+    """Whether the dated rows of a page are read month by month (:func:`_month_walk`).
+
+    On SQLite, for every full-text filter. On PostgreSQL, for a match with facet tokens (province,
+    type, rank, award kind) that its statistics do not expect :data:`PROBE_ROWS` rows of the sort
+    order to fill; words alone are left to its planner, which walks the date index for frequent
+    words and gathers the few matches of rare ones (on 1M events, the walk read 77,000-match words
+    at p95 12 ms, the planner at 4 ms).
+    """
     if not _in_text(f):
         return False
-    return conn.dialect.name != "postgresql" or not _may_fill_probe(conn, f, n)
+    if conn.dialect.name != "postgresql":
+        return True
+    found = _terms(f)
+    has_facets = found is not None and len(found[1]) > len(found[0])
+    return has_facets and not _may_fill_probe(conn, f, n)
 
 
 def _month_walk(

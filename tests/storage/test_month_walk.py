@@ -56,7 +56,7 @@ FILTERS: list[tuple[dict, object]] = [
 def walking(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> sa.Engine:
     """The corpus stored, with the month walk on for every text filter (also on PostgreSQL)."""
     write_events(engine, CORPUS)
-    monkeypatch.setattr(queries, "_may_fill_probe", lambda *_args: False)
+    monkeypatch.setattr(queries, "_walks_months", lambda _conn, f, _n: queries._in_text(f))
     return engine
 
 
@@ -101,3 +101,28 @@ def test_walk_bounded_by_dates_and_read_from_one_month(
     newest = max(month_bucket(e.article.published_at) for e in in_range)
     assert sum(1 for e in in_range if month_bucket(e.article.published_at) == newest) > 2
     assert len(issued) == 1, "the newest month of the range held the page"
+
+
+@pytest.mark.parametrize(
+    ("filters", "on_postgresql"),
+    [
+        ({"q": "ma tuy"}, False),  # words alone: PostgreSQL's planner picks its own way
+        ({"q": "ma tuy", "province": "Ha Giang"}, True),
+        ({"award_kind": "Bang khen"}, True),
+        ({"rank": "Dai ta"}, True),
+        ({"province": "Ha Giang"}, False),  # no full text: the sort-order probes
+        ({"person": "Van Hung", "rank": "Dai ta"}, False),
+    ],
+)
+def test_which_filters_walk_months(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch, filters: dict, on_postgresql: bool
+) -> None:
+    wanted = EventFilter(**filters)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert queries._walks_months(conn, wanted, 51) is queries._in_text(wanted)
+            return
+        monkeypatch.setattr(queries, "_may_fill_probe", lambda *_args: False)
+        assert queries._walks_months(conn, wanted, 51) is on_postgresql
+        monkeypatch.setattr(queries, "_may_fill_probe", lambda *_args: True)  # common terms
+        assert queries._walks_months(conn, wanted, 51) is False
