@@ -115,8 +115,9 @@ def month_token(field: str, bucket: tuple[int, int]) -> str:
 def month_tokens(occurred_on: date | None, published_at: datetime | None) -> str:
     """The tokens of the months an event sorts in, appended to its ``search_text`` after the facets.
 
-    A full-text filter then reads a page month by month, newest first (``queries._month_walk``):
-    the index answers one month's matches, not every match in the table for the database to sort.
+    A full-text filter then reads a page a few months at a time in the page's order
+    (``queries._month_walk``): the index answers those months' matches, not every match in the
+    table for the database to sort.
     """
     dated = (("occurred_on", occurred_on), ("published_at", published_at))
     return " ".join(month_token(field, month_bucket(value)) for field, value in dated if value is not None)
