@@ -20,30 +20,29 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-_POSTGRESQL = """
+_UPDATE = """
     UPDATE events SET search_text = search_text
-        || coalesce(' zmo' || to_char(occurred_on, 'YYYYMM'), '')
-        || coalesce(' zmp' || to_char(published_at AT TIME ZONE 'UTC', 'YYYYMM'), '')
+        || coalesce(' zmo' || {occurred}, '') || coalesce(' zmp' || {published}, '')
     WHERE occurred_on IS NOT NULL OR published_at IS NOT NULL
 """
-_SQLITE = """
-    UPDATE events SET search_text = search_text
-        || coalesce(' zmo' || strftime('%Y%m', occurred_on), '')
-        || coalesce(' zmp' || strftime('%Y%m', published_at), '')
-    WHERE occurred_on IS NOT NULL OR published_at IS NOT NULL
-"""
+# YYYYMM of each date, as search.month_tokens makes it (published_at in UTC)
+_MONTHS = {
+    "postgresql": ("to_char(occurred_on, 'YYYYMM')", "to_char(published_at AT TIME ZONE 'UTC', 'YYYYMM')"),
+    "sqlite": ("strftime('%Y%m', occurred_on)", "strftime('%Y%m', published_at)"),
+}
 
 
 def upgrade() -> None:
     """Append the tokens, then refresh what the rewrite left behind: PostgreSQL's statistics (the
     query layer reads the term shares) and, on SQLite, the full-text index, which took every
     row again as new segments (matching was 2-3× slower on 1M events until they were merged)."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_POSTGRESQL)
+    dialect = op.get_bind().dialect.name
+    occurred, published = _MONTHS[dialect]
+    op.execute(_UPDATE.format(occurred=occurred, published=published))
+    if dialect == "postgresql":
         op.execute("ANALYZE events")
-        return
-    op.execute(_SQLITE)
-    op.execute("INSERT INTO events_fts(events_fts) VALUES('optimize')")
+    else:
+        op.execute("INSERT INTO events_fts(events_fts) VALUES('optimize')")
 
 
 def downgrade() -> None:
