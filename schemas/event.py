@@ -9,10 +9,11 @@ reader can check it against the article text.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.text import Text
 from schemas.times import UtcDatetime, utcnow
 
 EventType = Literal[
@@ -30,6 +31,8 @@ EventType = Literal[
     "sanction",
     "other",
 ]
+Kind = Annotated[Text, Field(max_length=100)]  # event_awards.kind is VARCHAR(100)
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]  # event_awards counts are INTEGER
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 
 
@@ -40,60 +43,62 @@ class _Model(BaseModel):
 class Evidence(_Model):
     """Where a fact came from: the sentence and the character span ``text[start:end]``."""
 
-    sentence: str
+    sentence: Text
     start: int = Field(ge=0, description="offset of the matched span in the article text")
     end: int = Field(ge=0, description="end offset (exclusive) of the matched span")
 
 
 class Province(_Model):
-    name: str = Field(description="province as named at the time, e.g. 'Bắc Kạn'")
-    current: str | None = Field(
-        default=None, description="provincial unit it belongs to after the 2025 merger, e.g. 'Thái Nguyên'"
+    name: Text = Field(max_length=100, description="province as named at the time, e.g. 'Bắc Kạn'")
+    current: Text | None = Field(
+        default=None,
+        max_length=100,
+        description="provincial unit it belongs to after the 2025 merger, e.g. 'Thái Nguyên'",
     )
     evidence: Evidence | None = None
 
 
 class Person(_Model):
-    name: str
-    rank: str | None = Field(default=None, description="police/army rank, e.g. 'Đại tá'")
-    positions: list[str] = Field(default_factory=list, description="positions, abbreviations expanded")
-    role: str | None = Field(default=None, description="e.g. 'chair', 'speaker', 'recipient', 'victim'")
+    name: Text
+    rank: Text | None = Field(default=None, max_length=64, description="police/army rank, e.g. 'Đại tá'")
+    positions: list[Text] = Field(default_factory=list, description="positions, abbreviations expanded")
+    role: Text | None = Field(default=None, description="e.g. 'chair', 'speaker', 'recipient', 'victim'")
     evidence: Evidence | None = None
 
 
 class Award(_Model):
-    kinds: list[str] = Field(default_factory=list, description="e.g. ['Bằng khen']; empty for 'khen thưởng'")
-    issuer: str | None = Field(default=None, description="e.g. 'Bộ Công an', 'Chủ tịch UBND tỉnh'")
-    collectives: int | None = None
-    individuals: int | None = None
-    total: int | None = Field(default=None, description="when only a total is given")
+    kinds: list[Kind] = Field(default_factory=list, description="e.g. ['Bằng khen']; empty for 'khen thưởng'")
+    issuer: Text | None = Field(default=None, description="e.g. 'Bộ Công an', 'Chủ tịch UBND tỉnh'")
+    collectives: Count | None = None
+    individuals: Count | None = None
+    total: Count | None = Field(default=None, description="when only a total is given")
     evidence: Evidence | None = None
 
 
 class Figure(_Model):
     value: float | int
-    unit: str = Field(description="the counted phrase as written, e.g. 'lượt người tham gia'")
+    unit: Text = Field(description="the counted phrase as written, e.g. 'lượt người tham gia'")
     evidence: Evidence | None = None
 
 
 class LegalRef(_Model):
-    text: str = Field(description="e.g. 'Thông tư số 23/2012/TT-BCA'")
-    kind: str | None = Field(default=None, description="Thông tư, Nghị định, Quyết định, Điều …")
-    number: str | None = Field(default=None, description="e.g. '23/2012/TT-BCA'")
+    text: Text = Field(description="e.g. 'Thông tư số 23/2012/TT-BCA'")
+    kind: Text | None = Field(default=None, description="Thông tư, Nghị định, Quyết định, Điều …")
+    number: Text | None = Field(default=None, description="e.g. '23/2012/TT-BCA'")
     year: int | None = None
     evidence: Evidence | None = None
 
 
 class Campaign(_Model):
-    name: str
+    name: Text
     evidence: Evidence | None = None
 
 
 class Suspect(_Model):
-    name: str
+    name: Text
     birth_year: int | None = None
-    residence: str | None = None
-    charges: list[str] = Field(default_factory=list, description="e.g. 'Mua bán trái phép chất ma túy'")
+    residence: Text | None = None
+    charges: list[Text] = Field(default_factory=list, description="e.g. 'Mua bán trái phép chất ma túy'")
     evidence: Evidence | None = None
 
 
@@ -104,61 +109,69 @@ class Casualties(_Model):
 
 
 class Seizure(_Model):
-    item: str
+    item: Text
     quantity: float | int | None = None
-    unit: str | None = None
+    unit: Text | None = None
     evidence: Evidence | None = None
 
 
 class Location(_Model):
-    name: str = Field(description="district, commune or place name")
-    kind: str | None = Field(default=None, description="huyện, xã, phường, thành phố …")
+    name: Text = Field(description="district, commune or place name")
+    kind: Text | None = Field(default=None, description="huyện, xã, phường, thành phố …")
     evidence: Evidence | None = None
 
 
 class Organization(_Model):
-    name: str
+    name: Text
     evidence: Evidence | None = None
 
 
 class Vehicle(_Model):
-    description: str
-    plate: str | None = None
+    description: Text
+    plate: Text | None = None
     evidence: Evidence | None = None
 
 
 class Author(_Model):
-    name: str
+    name: Text
     evidence: Evidence | None = None
 
 
 class ArticleRef(_Model):
-    article_id: str
-    url: str
-    source: str
-    title: str | None = None
+    article_id: Text = Field(max_length=64)
+    url: Text
+    source: Text = Field(max_length=100)
+    title: Text | None = None
     published_at: UtcDatetime | None = None
-    text: str | None = Field(
+    text: Text | None = Field(
         default=None, description="the article text the evidence offsets point into (cleaned main text)"
+    )
+    content_hash: Text | None = Field(
+        default=None,
+        description="the raw article's content_hash: a new hash means the text changed and the events "
+        "of the old text are replaced",
+    )
+    fetched_at: UtcDatetime | None = Field(
+        default=None, description="when the raw article was fetched (orders edits of one article)"
     )
 
 
 class Extractor(_Model):
-    name: str = "bantin-rules"
-    version: str
+    name: Text = "bantin-rules"
+    version: Text = Field(max_length=64)
 
 
 class Event(_Model):
     """A structured event. ``event_id`` is stable across re-extraction (see ``schemas.ids``)."""
 
     schema_version: Literal[1] = 1
-    event_id: str
+    event_id: Text = Field(max_length=64)
     event_type: EventType
     article: ArticleRef
     occurred_on: date | None = Field(default=None, description="YYYY-MM-DD, when the text gives a day")
     occurred_on_evidence: Evidence | None = None
     province: Province | None = None
-    summary: str | None = None
+    summary: Text | None = None
     locations: list[Location] = Field(default_factory=list)
     organizations: list[Organization] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)

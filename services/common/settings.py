@@ -40,6 +40,20 @@ class Settings(BaseSettings):
     # Workers
     extractor_group: str = "bantin-extractor"
     storage_group: str = "bantin-storage"
+    max_message_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        description="largest raw article or event a stage accepts; larger ones are dead-lettered unread",
+    )
+    dead_letter_max_bytes: int = Field(
+        default=900_000,
+        ge=32 * 1024,
+        description="largest dead letter sent; a larger payload is cut there and kept whole in the spill",
+    )
+    dead_letter_spill_dir: str = Field(
+        default="./bantin-dead-letters",
+        description="directory holding the whole payloads of truncated dead letters",
+    )
 
     # Storage
     database_url: str = "sqlite:///./bantin.db"

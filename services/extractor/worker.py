@@ -1,20 +1,22 @@
 """The extractor's message handling: decode → clean → extract → publish events, or dead-letter.
 
 At-least-once: the offset is committed (``ack``) only after every event (or the dead letter) was
-published and acknowledged by the broker. When publishing fails the message is rewound (``nack``
-seeks back to it), so it is processed again instead of being skipped.
+published and acknowledged by the broker. When publishing events fails the message is rewound
+(``nack`` seeks back to it), so it is processed again instead of being skipped. A message over
+``max_message_bytes``, one that does not decode or extract, and one whose events would be too large
+to publish are dead-lettered (``services.common.dead_letters``, retried in place until recorded).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from faststream.kafka import KafkaMessage
 
-from schemas import DeadLetter, Event, RawArticle
-from services.common.messages import decode
+from schemas import Event, RawArticle
+from services.common.dead_letters import DeadLetterer, Origin, Publish
+from services.common.messages import BadMessage, decode
 from services.common.settings import Settings
 from services.extractor.main_text import clean_text, html_to_text
 from services.extractor.metrics import (
@@ -27,9 +29,6 @@ from services.extractor.metrics import (
 from services.extractor.pipeline import extract
 
 log = logging.getLogger(__name__)
-
-# (payload, topic, key) → awaits the broker's acknowledgement
-Publish = Callable[[bytes, str, bytes | None], Awaitable[object]]
 
 RETRY_DELAY_SECONDS = 1.0
 
@@ -49,29 +48,38 @@ def events_of(payload: bytes) -> tuple[RawArticle, list[Event]]:
         return article, extract(with_main_text(article))
 
 
+def checked_size(payload: bytes, limit: int, what: str) -> bytes:
+    """``payload`` unless it is over ``limit`` bytes: refused before any parsing."""
+    if len(payload) > limit:
+        raise BadMessage(
+            f"{what} of {len(payload):,} bytes is over the limit of {limit:,} (max_message_bytes)"
+        )
+    return payload
+
+
 async def handle_message(msg: KafkaMessage, publish: Publish, settings: Settings) -> None:
     """Process one raw-article message and commit it only once its output is published."""
     raw = msg.raw_message
     payload: bytes = msg.body
     ARTICLES_IN.inc()
+    limit = settings.max_message_bytes
     try:
-        article, events = events_of(payload)
-    except Exception as exc:  # any failure to decode or extract dead-letters the message
-        log.warning("dead-lettering %s[%s]@%s: %s", raw.topic, raw.partition, raw.offset, exc)
-        letter = DeadLetter.from_failure(
-            stage="extractor",
-            topic=raw.topic,
-            payload=payload,
-            exc=exc,
-            partition=raw.partition,
-            offset=raw.offset,
-            key=raw.key,
-        )
-        outputs = [(letter.model_dump_json().encode(), settings.topic_dead_letters, raw.key)]
-        events = []
-    else:
+        article, events = events_of(checked_size(payload, limit, "raw article"))
         key = article.article_id.encode()
-        outputs = [(event.model_dump_json().encode(), settings.topic_events, key) for event in events]
+        outputs = [
+            (
+                checked_size(event.model_dump_json().encode(), limit, "extracted event"),
+                settings.topic_events,
+                key,
+            )
+            for event in events
+        ]
+    except Exception as exc:  # any failure to decode or extract dead-letters the message
+        origin = Origin(raw.topic, raw.partition, raw.offset, raw.key)
+        await DeadLetterer("extractor", publish, settings).record(origin, payload, exc)
+        DEAD_LETTERS.inc()
+        await msg.ack()
+        return
     try:
         for value, topic, key in outputs:
             await publish(value, topic, key)
@@ -81,9 +89,6 @@ async def handle_message(msg: KafkaMessage, publish: Publish, settings: Settings
         await asyncio.sleep(RETRY_DELAY_SECONDS)
         await msg.nack()
         return
-    if events:
-        for event in events:
-            EVENTS_OUT.labels(event.event_type).inc()
-    else:
-        DEAD_LETTERS.inc()
+    for event in events:
+        EVENTS_OUT.labels(event.event_type).inc()
     await msg.ack()

@@ -1,9 +1,10 @@
 """The storage worker as a FastStream application: events in, database rows out.
 
 At-least-once: one consumed batch is decoded, bad messages are dead-lettered, the rest is written in
-one transaction, and only then are the offsets committed (``AckPolicy.MANUAL``). A database failure
+one transaction, and only then are the offsets committed (``AckPolicy.MANUAL``). A database outage
 is retried with exponential backoff inside the handler, so nothing is acknowledged, nothing is
-lost, and the process does not crash-loop; the idempotent writer makes redelivery harmless.
+lost, and the process does not crash-loop; a row the database refuses is isolated by halving the
+batch and dead-lettered alone (``refusals``); the idempotent writer makes redelivery harmless.
 """
 
 from __future__ import annotations
@@ -14,38 +15,25 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy, FastStream
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from schemas import DeadLetter, Event
+from schemas import Event
+from services.common.dead_letters import DeadLetterer, Origin
 from services.common.kafka import make_broker
-from services.common.messages import decode
+from services.common.messages import BadMessage, decode
 from services.common.settings import Settings
 from services.storage import metrics
 from services.storage.db import make_engine, optimize_search_index, upgrade
-from services.storage.writer import WriteResult, write_events
+from services.storage.refusals import write_isolating
 
 log = logging.getLogger(__name__)
 
 GRACEFUL_TIMEOUT_SECONDS = 20.0
 MAX_RECORDS = 500
-BACKOFF_START_SECONDS = 0.5
-BACKOFF_MAX_SECONDS = 30.0
 OPTIMIZE_GROWTH = 0.25  # SQLite: merge the full-text index after it took this share more events
 OPTIMIZE_MIN_EVENTS = 20_000
-
-
-async def write_with_retry(engine: sa.Engine, events: list[Event]) -> WriteResult:
-    """Write ``events``, retrying with exponential backoff until the database takes them."""
-    delay = BACKOFF_START_SECONDS
-    while True:
-        try:
-            return await asyncio.to_thread(write_events, engine, events)
-        except Exception as exc:
-            metrics.WRITE_RETRIES.inc()
-            log.warning("database write of %d events failed (%s); retrying in %.1fs", len(events), exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, BACKOFF_MAX_SECONDS)
 
 
 async def keep_raw_bodies(msg: KafkaMessage) -> Any:
@@ -94,6 +82,11 @@ def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MA
     broker = make_broker(settings, graceful_timeout=GRACEFUL_TIMEOUT_SECONDS)
     upkeep = SearchIndexUpkeep(engine)
 
+    async def publish(value: bytes, topic: str, key: bytes | None) -> None:
+        await broker.publish(value, topic=topic, key=key)
+
+    dead_letters = DeadLetterer("storage", publish, settings)
+
     @broker.subscriber(
         settings.topic_events,
         group_id=settings.storage_group,
@@ -104,31 +97,27 @@ def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MA
         decoder=keep_raw_bodies,
     )
     async def store_events(msg: KafkaMessage) -> None:
-        """Dead-letter the undecodable messages of the batch, write the rest, then commit."""
+        """Dead-letter the undecodable messages of the batch, store the rest, then commit."""
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
         started = time.perf_counter()
-        events: list[Event] = []
+
+        async def reject(record: ConsumerRecord, exc: Exception) -> None:
+            origin = Origin(record.topic, record.partition, record.offset, record.key)
+            await dead_letters.record(origin, record.value, exc)
+            metrics.DEAD_LETTERS.inc()
+
+        items: list[tuple[ConsumerRecord, Event]] = []
         for record in records:
             try:
-                events.append(decode(Event, record.value))
+                if len(record.value) > settings.max_message_bytes:
+                    raise BadMessage(
+                        f"event of {len(record.value):,} bytes is over the limit of "
+                        f"{settings.max_message_bytes:,} (max_message_bytes)"
+                    )
+                items.append((record, decode(Event, record.value)))
             except Exception as exc:
-                log.warning(
-                    "dead-lettering %s[%s]@%s: %s", record.topic, record.partition, record.offset, exc
-                )
-                letter = DeadLetter.from_failure(
-                    stage="storage",
-                    topic=record.topic,
-                    payload=record.value,
-                    exc=exc,
-                    partition=record.partition,
-                    offset=record.offset,
-                    key=record.key,
-                )
-                await broker.publish(
-                    letter.model_dump_json().encode(), settings.topic_dead_letters, key=record.key
-                )
-                metrics.DEAD_LETTERS.inc()
-        result = await write_with_retry(engine, events)
+                await reject(record, exc)
+        result = await write_isolating(engine, items, reject)
         await msg.ack()
         metrics.EVENTS_WRITTEN.inc(result.written)
         metrics.REPLACED_DELETED.inc(result.replaced_deleted)

@@ -15,3 +15,4 @@ BATCH_SECONDS = Histogram("bantin_storage_batch_seconds", "time to store one con
 SEARCH_INDEX_OPTIMIZED = Counter(
     "bantin_storage_search_index_optimized_total", "SQLite full-text index merges run by the worker"
 )
+REFUSED = Counter("bantin_storage_refused_total", "events the database refused, dead-lettered alone")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from prometheus_client import REGISTRY
 
 from schemas import DeadLetter, Event, RawArticle
+from services.common import dead_letters
+from services.common.dead_letters import original_payload
 from services.common.settings import Settings
 from services.extractor import worker
 from services.extractor.pipeline import EXTRACTOR_VERSION
@@ -96,10 +99,71 @@ async def test_a_failing_extraction_is_dead_lettered(monkeypatch: pytest.MonkeyP
 
 
 async def test_a_publish_failure_rewinds_instead_of_committing() -> None:
-    for body in (ARTICLE.model_dump_json().encode(), b"not json"):
-        msg = FakeMessage(body)
-        await handle_message(msg, Recorder(fail=True), SETTINGS)
-        assert msg.calls == ["nack"]
+    msg = FakeMessage(ARTICLE.model_dump_json().encode())
+    await handle_message(msg, Recorder(fail=True), SETTINGS)
+    assert msg.calls == ["nack"]
+
+
+class FlakyRecorder(Recorder):
+    """Fails its first ``failures`` publishes, then records."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def __call__(self, value: bytes, topic: str, key: bytes | None) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("broker down")
+        await super().__call__(value, topic, key)
+
+
+async def test_a_dead_letter_that_cannot_be_recorded_holds_the_message_until_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(dead_letters, "RETRY_START_SECONDS", 0)
+    stalled = sample("bantin_dead_letter_stalled", stage="extractor")
+    publish = FlakyRecorder(failures=3)
+    msg = FakeMessage(b"not json")
+    await handle_message(msg, publish, SETTINGS)
+    assert msg.calls == ["ack"], "acked once, only after the letter was recorded"
+    assert [topic for _, topic, _ in publish.sent] == ["dlq"]
+    assert sample("bantin_dead_letter_record_failures_total", stage="extractor") >= 3
+    assert sample("bantin_dead_letter_stalled", stage="extractor") == 0 <= stalled
+
+
+async def test_an_oversized_raw_article_is_dead_lettered_unparsed_and_spilled_whole(tmp_path: Path) -> None:
+    settings = SETTINGS.model_copy(
+        update={
+            "max_message_bytes": 100_000,
+            "dead_letter_max_bytes": 50_000,
+            "dead_letter_spill_dir": str(tmp_path),
+        }
+    )
+    body = ARTICLE.model_copy(update={"text": "x" * 200_000}).model_dump_json().encode()
+    msg = FakeMessage(body)
+    publish = Recorder()
+    await handle_message(msg, publish, settings)
+    assert msg.calls == ["ack"]
+    [(value, topic, key)] = publish.sent
+    assert (topic, key) == ("dlq", b"k") and len(value) <= 50_000
+    letter = DeadLetter.model_validate_json(value)
+    assert letter.payload_truncated and letter.payload_size == len(body)
+    assert "over the limit of 100,000" in letter.error.message
+    assert original_payload(letter) == body
+
+
+async def test_an_article_whose_events_are_too_large_to_publish_is_dead_lettered() -> None:
+    body = ARTICLE.model_dump_json().encode()  # each event repeats the text, with its evidence
+    settings = SETTINGS.model_copy(update={"max_message_bytes": len(body) + 100})
+    msg = FakeMessage(body)
+    publish = Recorder()
+    await handle_message(msg, publish, settings)
+    assert msg.calls == ["ack"]
+    [(value, topic, _)] = publish.sent
+    letter = DeadLetter.model_validate_json(value)
+    assert topic == "dlq" and "extracted event" in letter.error.message
+    assert original_payload(letter) == body
 
 
 def test_text_is_cleaned_and_taken_from_html_when_missing() -> None:
@@ -123,9 +187,9 @@ async def test_metrics_count_articles_events_dead_letters_and_extraction_time() 
     }
     await handle_message(FakeMessage(ARTICLE.model_dump_json().encode()), Recorder(), SETTINGS)
     await handle_message(FakeMessage(b"[]"), Recorder(), SETTINGS)
-    await handle_message(FakeMessage(b"[]"), Recorder(fail=True), SETTINGS)
+    await handle_message(FakeMessage(ARTICLE.model_dump_json().encode()), Recorder(fail=True), SETTINGS)
     assert sample("bantin_extractor_articles_in_total") == before["in"] + 3
     assert sample("bantin_extractor_events_out_total", event_type="drug_case") == before["drug"] + 1
     assert sample("bantin_extractor_dead_letters_total") == before["dead"] + 1
-    assert sample("bantin_extractor_extraction_seconds_count") == before["timed"] + 1
+    assert sample("bantin_extractor_extraction_seconds_count") == before["timed"] + 2
     assert sample("bantin_extractor_publish_failures_total") == before["failed"] + 1
