@@ -44,11 +44,12 @@ def kafka_bootstrap() -> Iterator[str]:
 
 
 @pytest.fixture
-def kafka_settings(kafka_bootstrap: str) -> Settings:
+def kafka_settings(kafka_bootstrap: str, tmp_path: Path) -> Settings:
     """Settings pointing at the test broker, with topic names unique to the test."""
     suffix = uuid.uuid4().hex[:8]
     return Settings(
         kafka_bootstrap_servers=kafka_bootstrap,
+        dead_letter_spill_dir=str(tmp_path / "dead-letter-spill"),
         topic_raw_articles=f"test.raw.{suffix}",
         topic_events=f"test.events.{suffix}",
         topic_dead_letters=f"test.dlq.{suffix}",

@@ -1,0 +1,135 @@
+"""Bad input on the event topic, through a real broker into SQLite and PostgreSQL: every good event
+is stored exactly once, every bad message is dead-lettered exactly once with its original bytes
+recoverable (an 800 KB one included), and nothing behind a bad message is held up."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from factories import synthetic_event, synthetic_events
+from faststream.kafka import KafkaMessage
+
+from schemas import DeadLetter, Event
+from services.common.dead_letters import original_payload
+from services.common.kafka import make_broker, make_producer
+from services.common.settings import Settings
+from services.common.topics import create_topics
+from services.storage.app import build_app
+from services.storage.db import make_engine, upgrade
+
+pytestmark = pytest.mark.integration
+
+REFUSED_TITLE = "REFUSE ME"  # the test database's trigger refuses events with this title
+HUGE_MALFORMED = b'{"event_id": "' + b"x" * 800_000  # base64 makes its letter larger than 1 MiB
+BAD_KEY = b"\xff\xfe not utf-8"
+
+
+def refuse_titled_events(url: str) -> None:
+    """A trigger that refuses some rows, as a database refuses data it cannot store."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.title = '{REFUSED_TITLE}' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.title = '{REFUSED_TITLE}' THEN "
+                "RAISE EXCEPTION 'refused by the test trigger' USING ERRCODE = '22023'; END IF; "
+                "RETURN NEW; END $$"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+    engine.dispose()
+
+
+def stored(url: str) -> dict[str, str | None]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {eid: title for eid, title in conn.execute(sa.text("SELECT event_id, title FROM events"))}
+    finally:
+        engine.dispose()
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
+    async def loop() -> None:
+        while not condition():
+            await asyncio.sleep(0.2)
+
+    await asyncio.wait_for(loop(), timeout)
+
+
+def titled(n: int, title: str) -> Event:
+    event = synthetic_event(n)
+    return event.model_copy(update={"article": event.article.model_copy(update={"title": title})})
+
+
+async def test_oversized_refused_and_invalid_events_are_dead_lettered_and_the_rest_stored(
+    kafka_settings: Settings, database_url: str
+) -> None:
+    s = kafka_settings.model_copy(update={"database_url": database_url})
+    upgrade(database_url)
+    refuse_titled_events(database_url)
+    create_topics(s)
+
+    good = synthetic_events(120)
+    with_nul = titled(500, "Tin\x00 có NUL")  # PostgreSQL refuses U+0000: the schema drops it
+    long_source = synthetic_event(501).model_dump(mode="json")
+    long_source["article"]["source"] = "s" * 101  # over the VARCHAR(100) column: invalid
+    bad: list[tuple[bytes, bytes | None]] = [
+        (HUGE_MALFORMED, b"huge"),
+        (titled(502, REFUSED_TITLE).model_dump_json().encode(), b"refused-1"),
+        (titled(503, REFUSED_TITLE).model_dump_json().encode(), b"refused-2"),
+        (json.dumps(long_source).encode(), b"long"),
+        (b"\xff not json", BAD_KEY),
+    ]
+    stream: list[tuple[bytes, bytes | None]] = [(e.model_dump_json().encode(), None) for e in good]
+    for i, item in enumerate(bad):
+        stream.insert(10 + i * 25, item)
+    stream.insert(60, (with_nul.model_dump_json().encode(), None))
+    producer = make_producer(s)
+    for value, key in stream:
+        producer.send(s.topic_events, value=value, key=key, partition=0)  # one partition: bad before good
+    producer.flush(30)
+    producer.close()
+
+    letters: list[DeadLetter] = []
+    watcher = make_broker(s)
+
+    @watcher.subscriber(s.topic_dead_letters, group_id="dlq-watch", auto_offset_reset="earliest")
+    async def on_letter(msg: KafkaMessage) -> None:
+        letters.append(DeadLetter.model_validate_json(msg.body))
+
+    app = build_app(s, max_records=40)
+    async with watcher:
+        await watcher.start()
+        await app.start()
+        try:
+            await wait_until(lambda: len(stored(database_url)) == 121 and len(letters) == len(bad))
+        finally:
+            await app.stop()
+
+    rows = stored(database_url)
+    assert set(rows) == {e.event_id for e in good} | {with_nul.event_id}
+    assert rows[with_nul.event_id] == "Tin có NUL"
+    assert len(letters) == len(bad), "each bad message dead-lettered exactly once"
+    by_key = {letter.key_bytes(): letter for letter in letters}
+    assert {key for _, key in bad} == set(by_key)
+    for value, key in bad:
+        letter = by_key[key]
+        assert original_payload(letter) == value
+        assert (letter.stage, letter.topic, letter.partition) == ("storage", s.topic_events, 0)
+        assert letter.payload_size == len(value)
+    assert by_key[b"huge"].payload_truncated and by_key[b"huge"].spilled_to
+    assert "refused by the test trigger" in by_key[b"refused-1"].error.message
+    assert "article.source" in by_key[b"long"].error.message
+    assert by_key[BAD_KEY].key is None
+    assert sorted(letter.offset for letter in letters) == sorted({letter.offset for letter in letters})
