@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaMessage
 
 from schemas import DeadLetter, Event, RawArticle
+from services.common.dead_letters import original_payload
 from services.common.kafka import make_broker, make_producer
 from services.common.settings import Settings
 from services.common.topics import create_topics
@@ -149,3 +150,41 @@ async def test_events_out_poison_dead_lettered_and_replay_reproduces_ids(kafka_s
         await collector.wait_for(lambda: len(collector.events) == 2 * len(first_ids))
     replayed_ids = sorted(e.event_id for _, e in collector.events[len(first_ids) :])
     assert replayed_ids == first_ids
+
+
+async def test_a_large_malformed_raw_message_does_not_wedge_its_partition(kafka_settings: Settings) -> None:
+    """800,000 bytes (under the crawler's limit) whose letter, base64, would pass the 1 MiB send
+    limit, then one over ``max_message_bytes``: both dead-lettered once, recoverable whole from the
+    spill store, and the articles behind them on the same partition extracted."""
+    s = kafka_settings
+    create_topics(s)
+    large = b'{"url": "https://x.vn/a", "source": "x", "text": "' + b"x" * 800_000
+    oversized = ARREST.model_copy(update={"text": "y" * 1_100_000}).model_dump_json().encode()
+    produce(
+        s,
+        [
+            (b"large", large),
+            (ARREST.article_id.encode(), ARREST.model_dump_json().encode()),
+            (b"oversized", oversized),
+            (MEETING.article_id.encode(), MEETING.model_dump_json().encode()),
+        ],
+    )
+    collector = Collector(s)
+    worker = build_broker(s)
+    async with collector.broker, worker:
+        await collector.broker.start()
+        await worker.start()
+        await collector.wait_for(
+            lambda: (
+                len(collector.letters) == 2
+                and {e.article.article_id for _, e in collector.events}
+                == {ARREST.article_id, MEETING.article_id}
+            )
+        )
+    assert await committed_offset(s, s.extractor_group) == 4
+    letters = {d.key_bytes(): d for d in collector.letters}
+    assert set(letters) == {b"large", b"oversized"}
+    assert original_payload(letters[b"large"]) == large
+    assert original_payload(letters[b"oversized"]) == oversized
+    assert all(d.payload_truncated and d.offset is not None for d in letters.values())
+    assert "over the limit" in letters[b"oversized"].error.message
