@@ -11,7 +11,7 @@ from __future__ import annotations
 from faststream import AckPolicy, FastStream
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from services.common.kafka import make_broker
+from services.common.kafka import keep_raw_bodies, make_broker
 from services.common.settings import Settings
 from services.extractor.worker import handle_message
 
@@ -30,6 +30,7 @@ def build_broker(settings: Settings) -> KafkaBroker:
         group_id=settings.extractor_group,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
+        decoder=keep_raw_bodies,
     )
     async def extract_raw_article(msg: KafkaMessage) -> None:
         """Extract the events of one RawArticle and publish them to the events topic (key = article_id)."""

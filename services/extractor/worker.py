@@ -57,23 +57,28 @@ def checked_size(payload: bytes, limit: int, what: str) -> bytes:
     return payload
 
 
+Output = tuple[bytes, str, bytes | None]  # (value, topic, key)
+
+
+def outputs_of(payload: bytes, settings: Settings) -> tuple[list[Event], list[Output]]:
+    """The events of one raw-article message and the messages to publish; raises on a bad message."""
+    limit = settings.max_message_bytes
+    article, events = events_of(checked_size(payload, limit, "raw article"))
+    key = article.article_id.encode()
+    outputs: list[Output] = [
+        (checked_size(event.model_dump_json().encode(), limit, "extracted event"), settings.topic_events, key)
+        for event in events
+    ]
+    return events, outputs
+
+
 async def handle_message(msg: KafkaMessage, publish: Publish, settings: Settings) -> None:
     """Process one raw-article message and commit it only once its output is published."""
     raw = msg.raw_message
     payload: bytes = msg.body
     ARTICLES_IN.inc()
-    limit = settings.max_message_bytes
     try:
-        article, events = events_of(checked_size(payload, limit, "raw article"))
-        key = article.article_id.encode()
-        outputs = [
-            (
-                checked_size(event.model_dump_json().encode(), limit, "extracted event"),
-                settings.topic_events,
-                key,
-            )
-            for event in events
-        ]
+        events, outputs = outputs_of(payload, settings)
     except Exception as exc:  # any failure to decode or extract dead-letters the message
         origin = Origin(raw.topic, raw.partition, raw.offset, raw.key)
         await DeadLetterer("extractor", publish, settings).record(origin, payload, exc)
