@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections.abc import Callable
 
 import pytest
@@ -13,9 +14,11 @@ import sqlalchemy as sa
 from factories import synthetic_event, synthetic_events
 from faststream.kafka import KafkaMessage
 
+from bench.fuzz_messages import variant
 from schemas import DeadLetter, Event
 from services.common.dead_letters import original_payload
 from services.common.kafka import make_broker, make_producer
+from services.common.messages import decode
 from services.common.settings import Settings
 from services.common.topics import create_topics
 from services.storage.app import build_app
@@ -133,3 +136,59 @@ async def test_oversized_refused_and_invalid_events_are_dead_lettered_and_the_re
     assert "article.source" in by_key[b"long"].error.message
     assert by_key[BAD_KEY].key is None
     assert sorted(letter.offset for letter in letters) == sorted({letter.offset for letter in letters})
+
+
+@pytest.mark.slow
+async def test_fuzzed_event_messages_are_each_stored_or_dead_lettered_once(
+    kafka_settings: Settings, database_url: str
+) -> None:
+    """500 malformed or odd event messages mixed into 200 good ones on one partition."""
+    s = kafka_settings.model_copy(
+        update={"database_url": database_url, "max_message_bytes": 50_000, "dead_letter_max_bytes": 40_000}
+    )
+    create_topics(s)
+    rng = random.Random(20261202)
+    messages: list[tuple[bytes, bytes]] = []
+    for n in range(500):
+        messages.append(
+            (f"fuzz-{n}".encode(), variant(rng, synthetic_event(n).model_dump_json().encode(), 50_000))
+        )
+        if n % 5 == 0:
+            messages.append((f"good-{n}".encode(), synthetic_event(10_000 + n).model_dump_json().encode()))
+    expected_ids: set[str] = set()
+    expected_letters: dict[bytes, bytes] = {}
+    for key, value in messages:
+        try:
+            if len(value) > s.max_message_bytes:
+                raise ValueError("oversized")
+            expected_ids.add(decode(Event, value).event_id)
+        except Exception:
+            expected_letters[key] = value
+    producer = make_producer(s)
+    for key, value in messages:
+        producer.send(s.topic_events, value=value, key=key, partition=0)
+    producer.flush(30)
+    producer.close()
+
+    letters: list[DeadLetter] = []
+    watcher = make_broker(s)
+
+    @watcher.subscriber(s.topic_dead_letters, group_id="dlq-watch", auto_offset_reset="earliest")
+    async def on_letter(msg: KafkaMessage) -> None:
+        letters.append(DeadLetter.model_validate_json(msg.body))
+
+    app = build_app(s, max_records=100)
+    async with watcher:
+        await watcher.start()
+        await app.start()
+        try:
+            await wait_until(
+                lambda: (
+                    len(letters) >= len(expected_letters) and len(stored(database_url)) >= len(expected_ids)
+                )
+            )
+        finally:
+            await app.stop()
+    assert set(stored(database_url)) == expected_ids
+    assert len(letters) == len(expected_letters), "each bad message dead-lettered exactly once"
+    assert {d.key_bytes(): original_payload(d) for d in letters} == expected_letters
