@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+
+import pytest
 
 from bench.storage_queries import run_query_bench, time_existing, workload
 
@@ -19,3 +23,18 @@ def test_query_bench_times_a_database_it_filled_before(database_url: str) -> Non
     result = time_existing(database_url, repeats=2)
     assert (result["n_events"], result["fill_seconds"]) == (300, None)
     assert set(result["queries"]) == set(workload(random.Random(0)))
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_fault_bench_runs_and_reports_nothing_lost(kafka_bootstrap: str) -> None:
+    sizes = ["--good", "20", "--raw", "40", "--events", "10"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.faults", *sizes, "--bootstrap", kafka_bootstrap, "--timeout", "180"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "good articles lost: 0; stuck: no" in done.stdout, done.stdout + done.stderr[-3000:]
+    assert "duplicated: 0" in done.stdout
