@@ -28,6 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from crawlers.metrics import record_run
 from crawlers.sources import Source
 from schemas.times import VIETNAM_TZ
+from services.common.processes import spawn_child
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,8 @@ class CrawlScheduler:
         started = time.time()
         env = {**os.environ, **(self.env or {})}
         try:
-            proc = subprocess.Popen(
+            # dies with the scheduler even on kill -9 (the job's thread waits for it meanwhile)
+            proc = spawn_child(
                 self.command_for(source),
                 env=env,
                 stdout=subprocess.PIPE,

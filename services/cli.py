@@ -51,15 +51,20 @@ def broker(
 ) -> None:
     """Run a local Kafka-protocol broker (Tansu, in memory) and create the topics."""
     from services.common.local_broker import BrokerUnavailable, LocalBroker
+    from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
     from services.common.settings import Settings
     from services.common.topics import create_topics
 
     local = LocalBroker(port=port, host=host)
+    sigterm_as_interrupt()  # before the start: a signal during it stops the broker cleanly too
     try:
         local.start()
     except BrokerUnavailable as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        typer.echo("broker stopped")
+        raise typer.Exit(interrupted_exit_code(exc)) from None
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

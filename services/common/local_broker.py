@@ -8,11 +8,12 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
+
+from services.common.processes import spawn_child, stop_child
 
 
 class BrokerUnavailable(RuntimeError):
@@ -46,12 +47,26 @@ def kafka_answers(bootstrap: str, timeout: float = 2.0) -> bool:
     starts, so kafka-python's own error logging is muted here)."""
     from kafka import KafkaAdminClient
 
+    if not _accepts_connections(bootstrap, timeout):  # kafka-python alone takes ~30 s to say no
+        return False
     kafka_log = logging.getLogger("kafka")
     level, kafka_log.level = kafka_log.level, logging.CRITICAL
     try:
         return _metadata_answered(KafkaAdminClient, bootstrap, timeout)
     finally:
         kafka_log.setLevel(level)
+
+
+def _accepts_connections(bootstrap: str, timeout: float) -> bool:
+    """True when some ``host:port`` of ``bootstrap`` accepts a TCP connection."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
 
 
 def _metadata_answered(admin_cls: type, bootstrap: str, timeout: float) -> bool:
@@ -88,29 +103,31 @@ class LocalBroker:
             "--advertised-listener-url", url,
             "--storage-engine", self.storage,
         ]  # fmt: skip
-        self.process = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-        )
+        # killed by the kernel if this process dies without calling stop() (kill -9): a broker left
+        # behind would keep the port and make the next ``bantin up`` reuse a stale, empty broker
+        self.process = spawn_child(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            self._wait_until_it_answers(self.process, timeout)
+        except BaseException:  # not answering, or Ctrl-C/SIGTERM while waiting: no broker left behind
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_it_answers(self, process: subprocess.Popen[bytes], timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                err = (self.process.stderr.read() if self.process.stderr else b"").decode(errors="replace")
-                raise BrokerUnavailable(f"tansu exited with {self.process.returncode}: {err[-2000:]}")
+            if process.poll() is not None:
+                err = (process.stderr.read() if process.stderr else b"").decode(errors="replace")
+                raise BrokerUnavailable(f"tansu exited with {process.returncode}: {err[-2000:]}")
             if kafka_answers(self.bootstrap, timeout=1.0):
-                return self
+                return
             time.sleep(0.2)
-        self.stop()
         raise BrokerUnavailable(f"tansu did not answer on {self.bootstrap} within {timeout:.0f}s")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_child(self.process, timeout=10)
 
     def __enter__(self) -> LocalBroker:
         return self.start()

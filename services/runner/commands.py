@@ -16,10 +16,13 @@ def up(
 ) -> None:
     """Run the pipeline on this machine: (local broker), migrations, extractor, storage, API, scheduler.
 
-    Restarts a process that dies (exponential backoff); Ctrl-C stops everything cleanly.
+    Restarts a process that dies (exponential backoff); Ctrl-C or SIGTERM stops everything cleanly.
     """
     from services.common.local_broker import BrokerUnavailable
+    from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
     from services.runner.up import run_up
+
+    sigterm_as_interrupt()  # before anything is spawned: a stop during start-up leaves nothing behind
 
     skip = frozenset(name for name, off in (("scheduler", no_scheduler), ("api", no_api)) if off)
     try:
@@ -27,6 +30,8 @@ def up(
     except BrokerUnavailable as exc:
         typer.echo(f"error: {exc}", err=True)
         code = 1
+    except KeyboardInterrupt as exc:  # stopped during start-up; everything started is stopped
+        code = interrupted_exit_code(exc)
     raise typer.Exit(code)
 
 
@@ -43,8 +48,10 @@ def demo(
     extractor → storage → database; then a table of the events and the API to browse.
     """
     from services.common.local_broker import BrokerUnavailable
+    from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
     from services.runner.demo import run_demo
 
+    sigterm_as_interrupt()  # before anything is spawned: a stop at any stage leaves nothing behind
     try:
         code = run_demo(
             get_settings(),
@@ -57,6 +64,8 @@ def demo(
     except BrokerUnavailable as exc:
         typer.echo(f"error: {exc}", err=True)
         code = 1
+    except KeyboardInterrupt as exc:  # stopped during start-up; everything started is stopped
+        code = interrupted_exit_code(exc)
     raise typer.Exit(code)
 
 

@@ -2,7 +2,8 @@
 
 Serves the NukeViet sample site on 127.0.0.1, starts a local broker when no Kafka is configured,
 runs the extractor and storage workers (and the API), crawls the site with ``bantin crawl``, waits
-until rows stop arriving, prints a table of the stored events and keeps the API up until Ctrl-C.
+until rows stop arriving, prints a table of the stored events and keeps the API up until Ctrl-C or
+SIGTERM. Stopped at any stage, it stops everything it started.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TextIO
 
 import sqlalchemy as sa
 
+from services.common.processes import spawn_child, stop_child
 from services.common.settings import Settings
 from services.runner.supervisor import PrefixedOutput, ProcessSpec, Supervisor, bantin_argv, run_once
 from services.runner.up import child_env, ensure_broker
@@ -89,9 +91,10 @@ def run_demo(
         if with_api:
             workers.append(ProcessSpec("api", bantin_argv("api"), env))
         supervisor = Supervisor(workers, stream=stream)
+        # the workers' thread lives until they are stopped (their PR_SET_PDEATHSIG is tied to it)
         thread = threading.Thread(target=supervisor.run, name="supervisor", daemon=True)
-        thread.start()
         try:
+            thread.start()
             crawl = bantin_argv(
                 "crawl", DEMO_SOURCE, "--base-url", site.base_url, "--sources", str(SOURCES_FILE)
             )
@@ -102,13 +105,18 @@ def run_demo(
             say("crawl done; waiting for the extractor and storage workers to drain")
             stored = wait_until_settled(lambda: count_events(settings.database_url), timeout=timeout)
             say(f"{stored} events stored from {n_articles} articles")
-            table = subprocess.run(
+            table = spawn_child(
                 bantin_argv("events", "--source", DEMO_SOURCE, "--limit", "20", "--format", "table"),
                 env={**os.environ, **env},
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
             )
-            stream.write(table.stdout or table.stderr)
+            try:
+                table_out, table_err = table.communicate()
+            finally:
+                stop_child(table)
+            stream.write(table_out or table_err)
             stream.flush()
             if stored == 0:
                 return 1
@@ -123,8 +131,9 @@ def run_demo(
                 while thread.is_alive():
                     thread.join(0.5)
             return 0
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see services.common.processes): a clean stop
             return 0
         finally:
             supervisor.stop()
-            thread.join(60)
+            if thread.is_alive():
+                thread.join(60)

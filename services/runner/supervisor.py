@@ -4,7 +4,6 @@ pulling in a process manager."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -14,6 +13,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
+
+from services.common.processes import signal_group, spawn_child, stop_child
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,16 @@ class PrefixedOutput:
 
 def _spawn(spec: ProcessSpec, out: PrefixedOutput) -> tuple[subprocess.Popen[str], threading.Thread]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(spec.env or {})}
-    proc = subprocess.Popen(
-        list(spec.argv),
+    # own process group (Ctrl-C reaches the supervisor only; it stops the children in order), and
+    # killed by the kernel should the supervisor die without stopping them (kill -9)
+    proc: subprocess.Popen[str] = spawn_child(
+        spec.argv,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         errors="replace",
         bufsize=1,
-        start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops the children in order
     )
     assert proc.stdout is not None
     return proc, out.pump(spec.name, proc.stdout)
@@ -77,9 +79,8 @@ def run_once(spec: ProcessSpec, out: PrefixedOutput) -> int:
     proc, pump = _spawn(spec, out)
     try:
         code = proc.wait()
-    except BaseException:  # Ctrl-C: the child is in its own session, so stop it here
-        _signal_group(proc, signal.SIGTERM)
-        proc.wait()
+    except BaseException:  # Ctrl-C/SIGTERM: the child is in its own session, so stop it here
+        stop_child(proc)
         raise
     pump.join(5)
     return code
@@ -187,7 +188,7 @@ class Supervisor:
         running = [c for c in self.children if c.proc is not None and c.proc.poll() is None]
         for child in running:
             self.log(f"stopping {child.spec.name} (pid {child.proc.pid})")  # type: ignore[union-attr]
-            _signal_group(child.proc, signal.SIGTERM)  # type: ignore[arg-type]
+            signal_group(child.proc, signal.SIGTERM)  # type: ignore[arg-type]
         deadline = time.monotonic() + self.stop_timeout
         for child in running:
             proc = child.proc
@@ -196,15 +197,9 @@ class Supervisor:
                 proc.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 self.log(f"{child.spec.name} did not stop within {self.stop_timeout:.0f}s; killing it")
-                _signal_group(proc, signal.SIGKILL)
+                signal_group(proc, signal.SIGKILL)
                 proc.wait()
             if child.pump is not None:
                 child.pump.join(1)
             child.proc = None
         self.log("all processes stopped")
-
-
-def _signal_group(proc: subprocess.Popen[str], sig: signal.Signals) -> None:
-    """Signal the child's whole process group, so grandchildren (e.g. uvicorn workers) stop too."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)
