@@ -127,6 +127,8 @@ def extract(article: RawArticle, published_precision: str = "day") -> list[Event
         title=article.title,
         published_at=article.published_at,
         text=doc.text,
+        content_hash=article.content_hash,
+        fetched_at=article.fetched_at,
     )
     extractor = Extractor(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
     events: list[Event] = []

@@ -34,6 +34,9 @@ class ArticleRow(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_column=sa.Column(UTC_DATETIME, index=True))
     text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     search_text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    # the text the stored events come from (migration 0006); NULL for rows written before it
+    content_hash: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    fetched_at: datetime | None = Field(default=None, sa_column=sa.Column(UTC_DATETIME))
 
 
 class EventRow(SQLModel, table=True):

@@ -1,17 +1,29 @@
 """Idempotent, batched writes of Events.
 
-Rules (per article, since an extractor run produces all events of one article):
-- the same event again (redelivery, replay) updates the row in place: never a duplicate;
-- events from a newer extractor version replace the article's rows from older versions, and rows
-  of older versions that the newer run did not produce are deleted (nothing stale is left);
-- events from an older version than what is stored are skipped (a late redelivery never wins).
+Rules (per article, since an extractor run produces all events of one article). An event's text
+is its article's (``fetched_at``, ``content_hash``) (``ArticleRef``); the article row keeps the
+text its stored events come from (NULL before migration 0006: unknown).
+- Of several texts of one article in a batch, the one fetched last wins (ties: the greater hash);
+  the events of the others are skipped as stale.
+- A text with another hash than the stored one replaces the article's whole event set, whatever
+  the extractor version, when it was fetched later: every stored event of the article that it does
+  not yield is deleted (with its child rows), in the same transaction. Fetched earlier, it is a late
+  redelivery of an older text and is skipped as stale.
+- The same text (same hash), or a text unknown on either side, follows the extractor-version rules:
+  - the same event again (redelivery, replay) updates the row in place: never a duplicate;
+  - events from a newer extractor version replace the article's rows from older versions, and
+    rows of older versions that the newer run did not produce are deleted;
+  - events from an older version than what is stored are skipped (a late redelivery never wins).
+So a run written in parts (the worker halves a batch the database refuses) gives what one write
+gives: once its first part is stored, the rest is of the stored text and deletes nothing of it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,8 +46,8 @@ awards = AwardRow.__table__
 @dataclass
 class WriteResult:
     written: int = 0  # events inserted or updated
-    stale_skipped: int = 0  # events older than the stored version of their article
-    replaced_deleted: int = 0  # rows of older versions removed
+    stale_skipped: int = 0  # events of an older text or version than the stored (or batch's) one
+    replaced_deleted: int = 0  # rows of older versions or texts removed
 
 
 def version_key(version: str) -> tuple[int, Any]:
@@ -79,7 +91,7 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]
         "published_at": art.published_at,
         "text": art.text or "",
         "search_text": fold(f"{art.title or ''} {art.text or ''}"),
-    }
+    }  # content_hash and fetched_at: set by _write, from the article's stored and incoming texts
     row = {
         "event_id": event.event_id,
         "article_id": art.article_id,
@@ -156,17 +168,64 @@ def write_events(engine_or_conn: sa.Engine | sa.Connection, batch: Sequence[Even
     return _write(engine_or_conn, batch)
 
 
-def _stored_versions(conn: sa.Connection, article_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """(event_id, extractor_version) of every stored event of these articles."""
-    stored: dict[str, list[tuple[str, str]]] = defaultdict(list)
+@dataclass(slots=True)
+class _Stored:
+    """What is stored of one article: the text its events come from and (event_id, version) of each."""
+
+    text: tuple[datetime, str] | None  # (fetched_at, content_hash); None when unknown
+    events: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _text(fetched_at: datetime | None, content_hash: str | None) -> tuple[datetime, str] | None:
+    """The (fetched_at, content_hash) an article text is ordered by; None unless both are known."""
+    if fetched_at is None or not content_hash:
+        return None
+    if fetched_at.tzinfo is None:  # SQLite returns the stored UTC time naive
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    return (fetched_at, content_hash)
+
+
+def _stored_versions(conn: sa.Connection, article_ids: list[str]) -> dict[str, _Stored]:
+    """The stored text and (event_id, extractor_version) of every stored event of these articles.
+
+    One query per 500 articles: the article rows and the event rows, each read by its index
+    (``UNION ALL``; PostgreSQL plans a join of the two as a scan of ``articles``).
+    """
+    stored: dict[str, _Stored] = {}
     for start in range(0, len(article_ids), 500):
         chunk = article_ids[start : start + 500]
-        query = sa.select(events.c.article_id, events.c.event_id, events.c.extractor_version).where(
-            events.c.article_id.in_(chunk)
+        query = sa.union_all(
+            sa.select(
+                articles.c.article_id,
+                articles.c.fetched_at,
+                articles.c.content_hash,
+                sa.cast(sa.null(), events.c.event_id.type),
+                sa.cast(sa.null(), events.c.extractor_version.type),
+            ).where(articles.c.article_id.in_(chunk)),
+            sa.select(
+                events.c.article_id,
+                sa.cast(sa.null(), articles.c.fetched_at.type),
+                sa.cast(sa.null(), articles.c.content_hash.type),
+                events.c.event_id,
+                events.c.extractor_version,
+            ).where(events.c.article_id.in_(chunk)),
         )
-        for article_id, event_id, version in conn.execute(query):
-            stored[article_id].append((event_id, version))
-    return dict(stored)
+        for article_id, fetched_at, content_hash, event_id, version in conn.execute(query):
+            state = stored.get(article_id)
+            if state is None:
+                state = stored[article_id] = _Stored(None)
+            if event_id is None:
+                state.text = _text(fetched_at, content_hash)
+            else:
+                state.events.append((event_id, version))
+    return stored
+
+
+def _latest_text(evs: list[Event]) -> tuple[datetime, str] | None:
+    """The text of ``evs`` fetched last (ties: the greater hash); None when none is known."""
+    texts = {_text(e.article.fetched_at, e.article.content_hash) for e in evs}
+    texts.discard(None)
+    return max(texts) if texts else None  # type: ignore[type-var]
 
 
 def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
@@ -174,26 +233,47 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
     if not batch:
         return result
     by_article: dict[str, list[Event]] = defaultdict(list)
-    for ev in _newest_per_article(batch).values():
+    for ev in batch:
         by_article[ev.article.article_id].append(ev)
 
     stored = _stored_versions(conn, list(by_article))
 
     keep: list[Event] = []
     obsolete: list[str] = []
+    texts: dict[str, tuple[datetime, str] | None] = {}  # the text each written article row gets
     for article_id, evs in by_article.items():
+        text = _latest_text(evs)
+        if text is not None:  # the batch's other texts of the article are older
+            same = [e for e in evs if e.article.content_hash == text[1]]
+            result.stale_skipped += len(evs) - len(same)
+            evs = same
+        evs = list(_newest_per_article(evs).values())
+        state = stored.get(article_id)
+        stored_text = state.text if state is not None else None
+        stored_events = state.events if state is not None else []
         newest = max(version_key(e.extractor.version) for e in evs)
-        stored_newest = max((version_key(v) for _, v in stored.get(article_id, ())), default=None)
-        if stored_newest is not None and stored_newest > newest:
+        fresh = [e for e in evs if version_key(e.extractor.version) == newest]
+        if text is None or stored_text is None or text[1] == stored_text[1]:
+            # the same text, or one side unknown: the extractor-version rules
+            stored_newest = max((version_key(v) for _, v in stored_events), default=None)
+            if stored_newest is not None and stored_newest > newest:
+                result.stale_skipped += len(evs)
+                continue
+            incoming = {e.event_id for e in fresh}
+            obsolete += [eid for eid, v in stored_events if version_key(v) < newest and eid not in incoming]
+            if text is None:
+                text = stored_text
+            elif stored_text is not None:
+                text = max(text, stored_text)  # the latest fetch of this text
+        elif text < stored_text:  # a late redelivery of an older text
             result.stale_skipped += len(evs)
             continue
-        fresh = [e for e in evs if version_key(e.extractor.version) == newest]
+        else:  # an edit: the new text's events replace every stored one, whatever their version
+            incoming = {e.event_id for e in fresh}
+            obsolete += [eid for eid, _ in stored_events if eid not in incoming]
         result.stale_skipped += len(evs) - len(fresh)
         keep += fresh
-        incoming = {e.event_id for e in fresh}
-        obsolete += [
-            eid for eid, v in stored.get(article_id, ()) if version_key(v) < newest and eid not in incoming
-        ]
+        texts[article_id] = text
 
     if obsolete:
         for start in range(0, len(obsolete), 500):
@@ -208,12 +288,14 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
     event_rows, person_rows, key_rows, award_rows = [], [], [], []
     for ev in keep:
         article, row, persons, keys, grants = _rows(ev)
+        text = texts[article["article_id"]]
+        article["fetched_at"], article["content_hash"] = text if text is not None else (None, None)
         article_rows[article["article_id"]] = article
         event_rows.append(row)
         person_rows += persons
         key_rows += keys
         award_rows += grants
-    existing = {eid for rows in stored.values() for eid, _ in rows}
+    existing = {eid for state in stored.values() for eid, _ in state.events}
     _store(conn, articles, list(article_rows.values()), set(stored))
     _store(conn, events, event_rows, existing)
     kept_ids = [r["event_id"] for r in event_rows if r["event_id"] in existing]  # new events have no children

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
+from alembic import command
 
 from schemas.event import Event
-from services.storage.db import current_revision, make_engine, upgrade
+from services.storage.db import alembic_config, current_revision, make_engine, upgrade
 from services.storage.search import month_bucket, month_token, month_tokens
 
-HEAD = "0005"
+HEAD = "0006"
 
 
 def as_stored(row: dict) -> dict:
@@ -188,5 +189,58 @@ def test_upgrade_to_month_tokens_lets_text_filters_walk_events_stored_before(dat
         for sort in ("-published_at", "occurred_on"):
             page = search_events(engine, wanted, sort=sort, limit=100)
             assert {e["event_id"] for e in page.items} == {e.event_id for e in stored}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_article_texts_leaves_stored_articles_unknown(database_url: str) -> None:
+    """0006 adds ``articles.content_hash`` and ``fetched_at``, NULL for the rows stored before: those
+    follow the extractor-version rules (nothing deleted), and the first edit seen after is replaced."""
+    from datetime import UTC, datetime, timedelta
+
+    from factories import synthetic_event
+
+    from schemas.ids import content_hash
+    from services.storage.writer import _rows, articles, events, write_events
+
+    upgrade(database_url, "0005")
+    fire = synthetic_event(24, event_type="fire")
+    article, row, *_children = _rows(fire)
+    engine = make_engine(database_url)
+
+    def edit(event_type: str, text: str, fetched_at: datetime) -> Event:
+        event = synthetic_event(24, event_type=event_type)
+        ref = event.article.model_copy(update={"content_hash": content_hash(text), "fetched_at": fetched_at})
+        return event.model_copy(update={"article": ref})
+
+    def stored() -> tuple[list[str], list[tuple]]:
+        with engine.connect() as conn:
+            types = sorted(conn.execute(sa.select(events.c.event_type)).scalars())
+            texts = conn.execute(sa.select(articles.c.content_hash, articles.c.fetched_at)).all()
+        return types, [tuple(t) for t in texts]
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(articles.insert(), [article])
+            conn.execute(events.insert(), [as_stored(row)])
+        upgrade(database_url)
+        with engine.connect() as conn:
+            columns = {c["name"]: c for c in sa.inspect(conn).get_columns("articles")}
+        assert columns["content_hash"]["nullable"] and columns["fetched_at"]["nullable"]
+        assert stored() == (["fire"], [(None, None)])
+        t0 = datetime(2026, 12, 1, tzinfo=UTC)
+        arrest = edit("arrest", "Bắt giữ", t0)
+        assert write_events(engine, [arrest]).replaced_deleted == 0  # unknown stored text: version rules
+        types, [(hash_, fetched)] = stored()
+        assert types == ["arrest", "fire"] and hash_ == arrest.article.content_hash and fetched is not None
+        assert write_events(engine, [edit("rescue", "Cứu hộ", t0 + timedelta(hours=1))]).replaced_deleted == 2
+        assert stored()[0] == ["rescue"]
+        command.downgrade(alembic_config(database_url), "0005")
+        with engine.connect() as conn:
+            assert not {"content_hash", "fetched_at"} & {
+                c["name"] for c in sa.inspect(conn).get_columns("articles")
+            }
+        upgrade(database_url)
+        assert stored() == (["rescue"], [(None, None)])
     finally:
         engine.dispose()
