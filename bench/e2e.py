@@ -147,6 +147,21 @@ def broker(bootstrap: str | None) -> Iterator[str]:
         yield local.bootstrap
 
 
+def worker_env(settings: Settings, database_url: str, group_prefix: str, log_level: str) -> dict[str, str]:
+    """The environment of worker processes using ``settings``' broker and topics."""
+    return {
+        "BANTIN_KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "BANTIN_TOPIC_RAW_ARTICLES": settings.topic_raw_articles,
+        "BANTIN_TOPIC_EVENTS": settings.topic_events,
+        "BANTIN_TOPIC_DEAD_LETTERS": settings.topic_dead_letters,
+        "BANTIN_DEAD_LETTER_SPILL_DIR": settings.dead_letter_spill_dir,
+        "BANTIN_EXTRACTOR_GROUP": f"{group_prefix}-extractor",
+        "BANTIN_STORAGE_GROUP": f"{group_prefix}-storage",
+        "BANTIN_DATABASE_URL": database_url,
+        "BANTIN_LOG_LEVEL": log_level,
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -177,19 +192,11 @@ def main() -> None:
             kafka_bootstrap_servers=bootstrap,
             topic_raw_articles=f"bench.raw.{suffix}",
             topic_events=f"bench.events.{suffix}",
+            dead_letter_spill_dir=f"{tmp}/spill",
             topic_dead_letters=f"bench.dlq.{suffix}",
         )
         create_topics(settings)
-        env = {
-            "BANTIN_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "BANTIN_TOPIC_RAW_ARTICLES": settings.topic_raw_articles,
-            "BANTIN_TOPIC_EVENTS": settings.topic_events,
-            "BANTIN_TOPIC_DEAD_LETTERS": settings.topic_dead_letters,
-            "BANTIN_EXTRACTOR_GROUP": f"bench-extractor-{suffix}",
-            "BANTIN_STORAGE_GROUP": f"bench-storage-{suffix}",
-            "BANTIN_DATABASE_URL": database_url,
-            "BANTIN_LOG_LEVEL": "WARNING",
-        }
+        env = worker_env(settings, database_url, f"bench-{suffix}", "WARNING")
         specs = [ProcessSpec(f"extractor{i}", bantin_argv("extractor"), env) for i in range(args.extractors)]
         if not args.extractor_only:
             subprocess.run(bantin_argv("db", "upgrade"), env={**os.environ, **env}, check=True)

@@ -25,7 +25,7 @@ from contextlib import ExitStack
 
 from kafka import KafkaConsumer, TopicPartition
 
-from bench.e2e import RowWatcher, broker, raw_articles
+from bench.e2e import RowWatcher, broker, raw_articles, worker_env
 from bench.fuzz_messages import variant
 from schemas import DeadLetter, Event
 from services.common.kafka import make_producer
@@ -86,17 +86,7 @@ def main() -> None:
             dead_letter_spill_dir=f"{tmp}/spill",
         )
         create_topics(settings)
-        env = {
-            "BANTIN_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "BANTIN_TOPIC_RAW_ARTICLES": settings.topic_raw_articles,
-            "BANTIN_TOPIC_EVENTS": settings.topic_events,
-            "BANTIN_TOPIC_DEAD_LETTERS": settings.topic_dead_letters,
-            "BANTIN_DEAD_LETTER_SPILL_DIR": settings.dead_letter_spill_dir,
-            "BANTIN_EXTRACTOR_GROUP": f"faults-extractor-{suffix}",
-            "BANTIN_STORAGE_GROUP": f"faults-storage-{suffix}",
-            "BANTIN_DATABASE_URL": database_url,
-            "BANTIN_LOG_LEVEL": "ERROR",
-        }
+        env = worker_env(settings, database_url, f"faults-{suffix}", "ERROR")
         subprocess.run(bantin_argv("db", "upgrade"), env={**os.environ, **env}, check=True)
         specs = [ProcessSpec(name, bantin_argv(name), env) for name in ("extractor", "storage")]
         supervisor = Supervisor(specs, stream=open(os.devnull, "w"))  # noqa: SIM115 - lives with the run

@@ -7,13 +7,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from test_worker_kafka import ARREST, Collector, committed_offset, produce
+from test_worker_kafka import ARREST, committed_offset, extract_until, produce
 
 from bench.fuzz_messages import variant
 from services.common.dead_letters import original_payload
 from services.common.settings import Settings
 from services.common.topics import create_topics
-from services.extractor.app import build_broker
 from services.extractor.worker import outputs_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -52,18 +51,14 @@ async def test_fuzzed_raw_messages_are_each_extracted_or_dead_lettered_once(kafk
     assert sum(k.startswith(b"fuzz") for k in expected_letters) > FUZZED * 0.7, "most variants are bad"
     produce(s, messages)
 
-    collector = Collector(s)
-    worker = build_broker(s)
-    async with collector.broker, worker:
-        await collector.broker.start()
-        await worker.start()
-        await collector.wait_for(
-            lambda: (
-                len(collector.letters) >= len(expected_letters)
-                and {key for key, _ in collector.events} >= set(expected_articles.values())
-            ),
-            timeout=240,
-        )
+    collector = await extract_until(
+        s,
+        lambda c: (
+            len(c.letters) >= len(expected_letters)
+            and {key for key, _ in c.events} >= set(expected_articles.values())
+        ),
+        timeout=240,
+    )
     assert await committed_offset(s, s.extractor_group) == len(messages)
     letters = [(d.key_bytes(), d) for d in collector.letters]
     assert len(letters) == len(expected_letters), "each bad message dead-lettered exactly once"

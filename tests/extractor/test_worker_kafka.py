@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -88,6 +89,26 @@ class Collector:
         await asyncio.wait_for(loop(), timeout)
 
 
+async def extract_until(
+    s: Settings, condition: Callable[[Collector], bool], timeout: float = 60
+) -> Collector:
+    """Run the extractor worker until ``condition(collector)`` holds; the collector."""
+    collector = Collector(s)
+    worker = build_broker(s)
+    async with collector.broker, worker:
+        await collector.broker.start()
+        await worker.start()
+        await collector.wait_for(lambda: condition(collector), timeout)
+    return collector
+
+
+def both_articles_and_letters(letters: int) -> Callable[[Collector], bool]:
+    return lambda c: (
+        len(c.letters) == letters
+        and {e.article.article_id for _, e in c.events} == {ARREST.article_id, MEETING.article_id}
+    )
+
+
 async def committed_offset(s: Settings, group: str) -> int | None:
     consumer = AIOKafkaConsumer(bootstrap_servers=s.kafka_bootstrap_servers, group_id=group)
     await consumer.start()
@@ -109,18 +130,7 @@ async def test_events_out_poison_dead_lettered_and_replay_reproduces_ids(kafka_s
             (MEETING.article_id.encode(), MEETING.model_dump_json().encode()),
         ],
     )
-    collector = Collector(s)
-    worker = build_broker(s)
-    async with collector.broker, worker:
-        await collector.broker.start()
-        await worker.start()
-        await collector.wait_for(
-            lambda: (
-                len(collector.letters) == 2
-                and {e.article.article_id for _, e in collector.events}
-                == {ARREST.article_id, MEETING.article_id}
-            )
-        )
+    collector = await extract_until(s, both_articles_and_letters(2))
     assert await committed_offset(s, s.extractor_group) == 4  # all four messages, after their output
 
     arrest_events = [e for _, e in collector.events if e.article.article_id == ARREST.article_id]
@@ -169,18 +179,7 @@ async def test_a_large_malformed_raw_message_does_not_wedge_its_partition(kafka_
             (MEETING.article_id.encode(), MEETING.model_dump_json().encode()),
         ],
     )
-    collector = Collector(s)
-    worker = build_broker(s)
-    async with collector.broker, worker:
-        await collector.broker.start()
-        await worker.start()
-        await collector.wait_for(
-            lambda: (
-                len(collector.letters) == 2
-                and {e.article.article_id for _, e in collector.events}
-                == {ARREST.article_id, MEETING.article_id}
-            )
-        )
+    collector = await extract_until(s, both_articles_and_letters(2))
     assert await committed_offset(s, s.extractor_group) == 4
     letters = {d.key_bytes(): d for d in collector.letters}
     assert set(letters) == {b"large", b"oversized"}

@@ -4,24 +4,21 @@ recoverable (an 800 KB one included), and nothing behind a bad message is held u
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
-from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
 from factories import synthetic_event, synthetic_events
-from faststream.kafka import KafkaMessage
+from worker_run import store_until
 
 from bench.fuzz_messages import variant
-from schemas import DeadLetter, Event
+from schemas import Event
 from services.common.dead_letters import original_payload
-from services.common.kafka import make_broker, make_producer
+from services.common.kafka import make_producer
 from services.common.messages import decode
 from services.common.settings import Settings
 from services.common.topics import create_topics
-from services.storage.app import build_app
 from services.storage.db import make_engine, upgrade
 
 pytestmark = pytest.mark.integration
@@ -62,14 +59,6 @@ def stored(url: str) -> dict[str, str | None]:
         engine.dispose()
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
-    async def loop() -> None:
-        while not condition():
-            await asyncio.sleep(0.2)
-
-    await asyncio.wait_for(loop(), timeout)
-
-
 def titled(n: int, title: str) -> Event:
     event = synthetic_event(n)
     return event.model_copy(update={"article": event.article.model_copy(update={"title": title})})
@@ -104,21 +93,9 @@ async def test_oversized_refused_and_invalid_events_are_dead_lettered_and_the_re
     producer.flush(30)
     producer.close()
 
-    letters: list[DeadLetter] = []
-    watcher = make_broker(s)
-
-    @watcher.subscriber(s.topic_dead_letters, group_id="dlq-watch", auto_offset_reset="earliest")
-    async def on_letter(msg: KafkaMessage) -> None:
-        letters.append(DeadLetter.model_validate_json(msg.body))
-
-    app = build_app(s, max_records=40)
-    async with watcher:
-        await watcher.start()
-        await app.start()
-        try:
-            await wait_until(lambda: len(stored(database_url)) == 121 and len(letters) == len(bad))
-        finally:
-            await app.stop()
+    letters = await store_until(
+        s, lambda letters: len(stored(database_url)) == 121 and len(letters) == len(bad), max_records=40
+    )
 
     rows = stored(database_url)
     assert set(rows) == {e.event_id for e in good} | {with_nul.event_id}
@@ -170,25 +147,13 @@ async def test_fuzzed_event_messages_are_each_stored_or_dead_lettered_once(
     producer.flush(30)
     producer.close()
 
-    letters: list[DeadLetter] = []
-    watcher = make_broker(s)
-
-    @watcher.subscriber(s.topic_dead_letters, group_id="dlq-watch", auto_offset_reset="earliest")
-    async def on_letter(msg: KafkaMessage) -> None:
-        letters.append(DeadLetter.model_validate_json(msg.body))
-
-    app = build_app(s, max_records=100)
-    async with watcher:
-        await watcher.start()
-        await app.start()
-        try:
-            await wait_until(
-                lambda: (
-                    len(letters) >= len(expected_letters) and len(stored(database_url)) >= len(expected_ids)
-                )
-            )
-        finally:
-            await app.stop()
+    letters = await store_until(
+        s,
+        lambda letters: (
+            len(letters) >= len(expected_letters) and len(stored(database_url)) >= len(expected_ids)
+        ),
+        max_records=100,
+    )
     assert set(stored(database_url)) == expected_ids
     assert len(letters) == len(expected_letters), "each bad message dead-lettered exactly once"
     assert {d.key_bytes(): original_payload(d) for d in letters} == expected_letters

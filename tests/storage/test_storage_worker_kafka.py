@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ from factories import synthetic_events
 from faststream.kafka import KafkaMessage
 from prometheus_client import REGISTRY
 from tcp_proxy import TcpProxy
+from worker_run import wait_until
 
 from schemas import DeadLetter
 from services.common.kafka import make_broker, make_producer
@@ -42,14 +42,6 @@ def event_count(url: str) -> int:
         return -1
     finally:
         engine.dispose()
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 90) -> None:
-    async def loop() -> None:
-        while not condition():
-            await asyncio.sleep(0.2)
-
-    await asyncio.wait_for(loop(), timeout)
 
 
 async def test_events_stored_once_and_bad_messages_dead_lettered(
