@@ -96,4 +96,6 @@ def _run_columns(run: dict[str, Any] | None) -> tuple[str, str, str]:
     health = "-" if share is None else f"{share:.0%}"
     if stats.get("health_flag"):
         health += f" UNHEALTHY: {stats['health_flag']}"
+    for note in stats.get("health_notes") or []:
+        health += f" NOTE: {note}"
     return when_text, result, health

@@ -138,7 +138,10 @@ class KafkaPublishPipeline(_Stats):
 
         self.settings = get_settings()
         self.topic = crawler.settings.get("BANTIN_TOPIC_RAW_ARTICLES") or self.settings.topic_raw_articles
-        self.max_bytes = crawler.settings.getint("BANTIN_MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES)
+        # one limit for every stage: the shared ``BANTIN_MAX_MESSAGE_BYTES`` setting, which the
+        # extractor also enforces on its input; a Scrapy setting of that name overrides it here
+        shared = getattr(self.settings, "max_message_bytes", DEFAULT_MAX_MESSAGE_BYTES)
+        self.max_bytes = crawler.settings.getint("BANTIN_MAX_MESSAGE_BYTES", shared)
         self.timeout_ms = int(crawler.settings.getfloat("BANTIN_PUBLISH_TIMEOUT", 15.0) * 1000)
         self.producer: Any = None
         self.failure: str | None = None
@@ -170,6 +173,10 @@ class KafkaPublishPipeline(_Stats):
         payload = self._fit(article)
         if payload is None:
             self.inc("publish/oversize")
+            self.crawler.stats.set_value("bantin/publish/max_bytes", self.max_bytes)
+            urls = self.crawler.stats.get_value("bantin/publish/oversize_urls") or []
+            if len(urls) < 20:
+                self.crawler.stats.set_value("bantin/publish/oversize_urls", [*urls, article.url])
             logger.error("not published: %s is over %d bytes even without HTML", article.url, self.max_bytes)
             raise DropItem(f"too large to publish: {article.url}", log_level="DEBUG")
         try:

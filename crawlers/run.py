@@ -44,9 +44,13 @@ class CrawlSummary:
     unchanged: int = 0
     errors: int = 0
     publish_failed: int = 0
+    oversize: int = 0
+    revisited: int = 0
+    not_modified: int = 0
     seconds: float = 0.0
     health_share: float | None = None
     health_flag: str | None = None
+    health_notes: list[str] = field(default_factory=list)
     run_id: int | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -58,8 +62,12 @@ class CrawlSummary:
             f"pages={self.pages} new={self.new} changed={self.changed} errors={self.errors} "
             f"seconds={self.seconds:.1f} health={health}"
         )
+        if self.revisited:
+            text += f" revisited={self.revisited}"
         if self.health_flag:
             text += f" UNHEALTHY: {self.health_flag}"
+        for note in self.health_notes:
+            text += f" NOTE: {note}"
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +85,15 @@ def summarize(
     reason = str(stats.get("finish_reason", "unknown"))
     publish_failed = stat("bantin/publish/failed") + stat("bantin/publish/broker_unavailable")
     share = health_share(stat("bantin/health/complete"), stat("bantin/health/articles"))
+    oversize = stat("bantin/publish/oversize")
+    notes = []
+    if oversize:
+        limit = stats.get("bantin/publish/max_bytes")
+        over = f"over the {limit}-byte message limit" if limit else "over the message size limit"
+        notes.append(
+            f"{oversize} article{'s' if oversize != 1 else ''} {over} even without HTML, not published"
+        )
+    not_modified = stat("bantin/revisit/not_modified")
     return CrawlSummary(
         source=source,
         ok=reason == "finished" and publish_failed == 0,
@@ -85,15 +102,19 @@ def summarize(
         articles=stat("bantin/health/articles"),
         new=stat("bantin/published/new"),
         changed=stat("bantin/published/changed"),
-        unchanged=stat("bantin/unchanged"),
+        unchanged=stat("bantin/unchanged") + not_modified,
         errors=stat("bantin/errors")
         + stat("bantin/malformed")
         + stat("bantin/publish/oversize")
         + publish_failed,
         publish_failed=publish_failed,
+        oversize=oversize,
+        revisited=stat("bantin/revisit/fetched"),
+        not_modified=not_modified,
         seconds=round(seconds, 3),
         health_share=share,
         health_flag=health_flag(share, previous_shares),
+        health_notes=notes,
         detail={k: v for k, v in stats.items() if k.startswith("bantin/")},
     )
 

@@ -49,6 +49,21 @@ class Politeness(BaseModel):
     concurrency: int | None = Field(default=None, ge=1, le=16, description="parallel requests to the site")
 
 
+class Revisit(BaseModel):
+    """Edit discovery: how long after publication an article is re-fetched, and how often.
+
+    Articles whose publication date (or, without one, the day the crawl first saw them) is less
+    than ``days`` old are fetched again at most once per ``every_hours``, with the ``ETag`` /
+    ``Last-Modified`` the site sent (a 304 answer costs no download); a sitemap ``lastmod`` newer
+    than the last fetch makes an article of any age due. ``days: 0`` turns revisits off.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    days: float = Field(default=14, ge=0, le=3650, description="revisit articles younger than this")
+    every_hours: float = Field(default=24, gt=0, le=24 * 365, description="at most one revisit per URL per")
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -63,6 +78,7 @@ class Source(BaseModel):
     )
     schedule: str = Field(default="0 * * * *", description="cron expression: minute hour day month weekday")
     politeness: Politeness = Field(default_factory=Politeness)
+    revisit: Revisit = Field(default_factory=Revisit)
     enabled: bool = True
     notes: str | None = None
 

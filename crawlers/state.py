@@ -1,14 +1,17 @@
 """Crawl-state store: which article URLs a source has published, with which content, and its runs.
 
-It lets a re-crawl publish only new or changed articles and lets listing pagination stop once a
-page brings nothing new. It lives in any SQLAlchemy database (a SQLite file by default,
-``Settings.crawl_state_url``) so several crawl processes of one deployment can share it.
+It lets a re-crawl publish only new or changed articles, lets listing pagination stop once a
+page brings nothing new, and remembers when each published article was last fetched and with
+which ``ETag`` / ``Last-Modified``, for the revisit policy (``crawlers/revisit.py``). It lives in
+any SQLAlchemy database (a SQLite file by default, ``Settings.crawl_state_url``) so several crawl
+processes of one deployment can share it.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,16 +19,20 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    and_,
     create_engine,
     event,
     exc,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -45,6 +52,12 @@ articles = Table(
     Column("published_at", DateTime(timezone=True)),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_changed", DateTime(timezone=True), nullable=False),
+    # revisit policy; added to older state files by ``_add_missing_columns``
+    Column("last_fetched", DateTime(timezone=True)),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    # look-ups by URL (known_url, record_fetches); added to older state files too
+    Index("ix_crawl_articles_source_canonical", "source", "canonical_url"),
 )
 
 seen_urls = Table(
@@ -63,6 +76,20 @@ runs = Table(
     Column("finished_at", DateTime(timezone=True)),
     Column("stats", JSON),
 )
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """What the revisit policy knows of one published article."""
+
+    url: str
+    canonical_url: str
+    published_at: datetime | None
+    first_seen: datetime
+    last_fetched: datetime
+    """The last fetch of the page; for rows from before revisits were recorded, the last publish."""
+    etag: str | None
+    last_modified: str | None
 
 
 def _now() -> datetime:
@@ -160,6 +187,54 @@ class CrawlState:
             ).first():
                 conn.execute(seen_urls.insert().values(source=source, url=canon))
 
+    def fetch_records(self, source: str) -> dict[str, FetchRecord]:
+        """Every published article of the source by canonical URL, for the revisit policy."""
+        c = articles.c
+        query = select(
+            c.url,
+            c.canonical_url,
+            c.published_at,
+            c.first_seen,
+            c.last_changed,
+            c.last_fetched,
+            c.etag,
+            c.last_modified,
+        ).where(c.source == source)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {
+            row.canonical_url: FetchRecord(
+                url=row.url,
+                canonical_url=row.canonical_url,
+                published_at=_aware(row.published_at),
+                first_seen=_aware(row.first_seen),  # type: ignore[arg-type]
+                last_fetched=_aware(row.last_fetched or row.last_changed),  # type: ignore[arg-type]
+                etag=row.etag,
+                last_modified=row.last_modified,
+            )
+            for row in rows
+        }
+
+    def record_fetches(self, source: str, fetches: dict[str, tuple[datetime, str | None, str | None]]) -> int:
+        """Store when each article page (canonical URL -> fetched at, ETag, Last-Modified) was
+        fetched, in one transaction; a missing validator keeps the stored one. URLs that are not
+        (yet) published articles are skipped. Returns how many rows were updated."""
+        updated = 0
+        with self.engine.begin() as conn:
+            for canon, (fetched_at, etag, last_modified) in fetches.items():
+                values: dict[str, Any] = {"last_fetched": fetched_at}
+                if etag is not None:
+                    values["etag"] = etag
+                if last_modified is not None:
+                    values["last_modified"] = last_modified
+                result = conn.execute(
+                    update(articles)
+                    .where(and_(articles.c.source == source, articles.c.canonical_url == canon))
+                    .values(**values)
+                )
+                updated += result.rowcount or 0
+        return updated
+
     def article_count(self, source: str | None = None) -> int:
         query = select(func.count()).select_from(articles)
         if source:
@@ -212,11 +287,29 @@ def _create_tables(engine: Engine, attempts: int = 5) -> None:
     for attempt in range(1, attempts + 1):
         try:
             _metadata.create_all(engine)
+            _add_missing_columns(engine)
             return
         except (exc.OperationalError, exc.ProgrammingError, exc.IntegrityError):
             if attempt == attempts:
                 raise
             time.sleep(0.1 * attempt)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A state file written by an older version lacks newer (nullable) columns and indexes: add them."""
+    inspector = inspect(engine)
+    for table in (articles, seen_urls, runs):
+        present = {col["name"] for col in inspector.get_columns(table.name)}
+        missing = [col for col in table.columns if col.name not in present]
+        if missing:
+            with engine.begin() as conn:
+                for col in missing:
+                    kind = col.type.compile(dialect=engine.dialect)
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {col.name} {kind}"))
+        indexes = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in indexes:
+                index.create(engine, checkfirst=True)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

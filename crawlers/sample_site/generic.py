@@ -161,9 +161,12 @@ def news_sitemap(items: list[Article], base_url: str) -> str:
     )
 
 
-def url_sitemap(items: list[Article], base_url: str) -> str:
+def url_sitemap(items: list[Article], base_url: str, modified: dict[int, datetime] | None = None) -> str:
+    """URL set whose ``lastmod`` is an article's last edit (``modified``), else its publication."""
+    modified = modified or {}
     entries = "".join(
-        f"<url><loc>{base_url}{article_path(a)}</loc><lastmod>{_iso(a.published_at)}</lastmod></url>"
+        f"<url><loc>{base_url}{article_path(a)}</loc>"
+        f"<lastmod>{_iso(modified.get(a.id, a.published_at))}</lastmod></url>"
         for a in items
     )
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'

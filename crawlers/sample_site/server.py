@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 
 from crawlers.sample_site import generic, nukeviet
 from crawlers.sample_site.content import CATEGORIES, Article, make_articles
+from schemas.times import VIETNAM_TZ
 
 SiteKind = Literal["nukeviet", "generic"]
 HTML = "text/html; charset=utf-8"
@@ -27,6 +30,8 @@ class Response:
     body: bytes
     content_type: str = HTML
     delay: float = 0.0
+    article_id: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _not_found() -> Response:
@@ -45,6 +50,8 @@ class SampleSite:
         broken: bool = True,
         slow_seconds: float = 6.0,
         huge_bytes: int = 3_000_000,
+        newest: datetime | None = None,
+        http_validators: bool = False,
     ) -> None:
         if kind not in ("nukeviet", "generic"):
             raise ValueError(f"unknown sample site kind {kind!r}: use 'nukeviet' or 'generic'")
@@ -52,8 +59,11 @@ class SampleSite:
         self.broken = broken
         self.slow_seconds = slow_seconds
         self.huge_bytes = huge_bytes
-        self.articles: list[Article] = make_articles(n_articles, seed=seed)
+        self.articles: list[Article] = make_articles(n_articles, seed=seed, newest=newest)
+        self.http_validators = http_validators
+        self.modified: dict[int, datetime] = {}  # article id -> last edit (naive Vietnam time)
         self.hits: Counter[str] = Counter()
+        self.not_modified: Counter[str] = Counter()  # paths answered 304
         self.base_url = ""
         self._lock = threading.Lock()
 
@@ -76,6 +86,7 @@ class SampleSite:
                         extra = text or "Cập nhật: cơ quan Công an đã bổ sung thông tin về vụ việc."
                         paragraphs = [*paragraphs, extra]
                     self.articles[i] = replace(a, paragraphs=paragraphs, title=title or a.title)
+                    self.modified[a.id] = datetime.now(VIETNAM_TZ).replace(tzinfo=None, microsecond=0)
                     return self.articles[i]
         raise KeyError(f"no article {article_id}")
 
@@ -93,11 +104,40 @@ class SampleSite:
 
     # --- routing ------------------------------------------------------------------------------
 
-    def render(self, path: str) -> Response:
+    def last_modified(self, a: Article) -> datetime:
+        """When an article last changed (naive Vietnam time): its last edit, else its publication."""
+        return self.modified.get(a.id, a.published_at)
+
+    def render(self, path: str, headers: Mapping[str, str] | None = None) -> Response:
         path = path.split("#", 1)[0]
         with self._lock:
             self.hits[path] += 1
-            return self._render_nukeviet(path) if self.kind == "nukeviet" else self._render_generic(path)
+            response = self._render_nukeviet(path) if self.kind == "nukeviet" else self._render_generic(path)
+            if self.http_validators and response.status == 200 and response.article_id is not None:
+                response = self._conditional(path, response, headers or {})
+            return response
+
+    def _conditional(self, path: str, response: Response, headers: Mapping[str, str]) -> Response:
+        """Article pages with ``ETag`` and ``Last-Modified``; 304 when the client's copy is current."""
+        a = self.by_id(response.article_id)  # type: ignore[arg-type]
+        assert a is not None
+        modified = self.last_modified(a).replace(tzinfo=VIETNAM_TZ)
+        validators = {
+            "ETag": '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"',
+            "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
+        }
+        current = False
+        if "If-None-Match" in headers:
+            current = validators["ETag"] in [t.strip() for t in headers["If-None-Match"].split(",")]
+        elif "If-Modified-Since" in headers:
+            try:
+                current = modified <= parsedate_to_datetime(headers["If-Modified-Since"])
+            except (TypeError, ValueError):
+                current = False
+        if current:
+            self.not_modified[path] += 1
+            return Response(304, b"", headers=validators)
+        return replace(response, headers=validators)
 
     def _render_nukeviet(self, path: str) -> Response:
         nv = nukeviet
@@ -141,7 +181,7 @@ class SampleSite:
             same = [x for x in self.articles if x.category == a.category]
             i = same.index(a)
             body = nv.article_page(a, base, same[max(0, i - 3) : i], same[i + 1 : i + 4], 100 + a.id % 900)
-            return Response(200, body.encode())
+            return Response(200, body.encode(), article_id=a.id)
         return _not_found()
 
     def _broken(self, article_id: int) -> Response:
@@ -171,7 +211,8 @@ class SampleSite:
             i = int(m.group(1))
             if not 1 <= i <= self._sitemap_chunks():
                 return _not_found()
-            return Response(200, g.url_sitemap(self.articles[(i - 1) * 500 : i * 500], base).encode(), XML)
+            chunk = self.articles[(i - 1) * 500 : i * 500]
+            return Response(200, g.url_sitemap(chunk, base, self.modified).encode(), XML)
         for section, feed in g.FEEDS.items():
             if path == feed:
                 items = [a for a in self.articles if g.section_of(a) == section][:20]
@@ -193,7 +234,7 @@ class SampleSite:
             if a is None or g.article_path(a) != path:
                 return _not_found()
             same = [x for x in self.articles if x.category == a.category and x.id != a.id][:3]
-            return Response(200, g.article_page(a, base, same).encode())
+            return Response(200, g.article_page(a, base, same).encode(), article_id=a.id)
         return _not_found()
 
     def _sitemap_chunks(self) -> int:
@@ -204,12 +245,15 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        response = self.server.site.render(self.path)  # type: ignore[attr-defined]
+        response = self.server.site.render(self.path, {k.title(): v for k, v in self.headers.items()})  # type: ignore[attr-defined]
         if response.delay:
             time.sleep(response.delay)
         try:
             self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            if response.status != 304:
+                self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
             self.wfile.write(response.body)

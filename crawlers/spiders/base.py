@@ -7,7 +7,9 @@ pages and sitemaps back to this day), ``sources_file`` (another registry file).
 Re-crawl policy: listing pages and feeds are re-read and every article they link is fetched
 again (so an edited recent article is noticed; the change-filter pipeline drops unchanged ones);
 listing pagination stops at the first page that brings no unknown article URL; sitemap entries
-already known are not fetched again.
+already known are not fetched again unless their ``lastmod`` says they changed. Articles that left
+the feeds and first listing pages are revisited by ``crawlers/revisit.py``: those younger than the
+source's ``revisit.days`` at most once per ``revisit.every_hours``, with conditional requests.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from crawlers import revisit
 from crawlers.parsing import metadata
 from crawlers.parsing.article import article_text
 from crawlers.parsing.dates import parse_date
 from crawlers.sources import Source, load_sources
-from crawlers.state import CrawlState
+from crawlers.state import CrawlState, FetchRecord
 from schemas import RawArticle
 from schemas.ids import canonical_url as schemas_canonical
 from schemas.times import VIETNAM_TZ
@@ -97,6 +100,10 @@ class SourceSpider(scrapy.Spider):
         self.since = parse_since(since)
         self.allowed_domains = [urlsplit(self.source.base_url).hostname or ""]
         self.state: CrawlState | None = None
+        self.fetch_records: dict[str, FetchRecord] = {}  # published articles by canonical URL
+        self.fetches: dict[str, tuple[datetime, str | None, str | None]] = {}  # this crawl's, to store
+        self.revisiting: set[str] = set()
+        self.now = datetime.now(UTC)
         self.max_listing_pages = 200
         self.retry_times = 0
         self.retry_http_codes: set[int] = set()
@@ -120,10 +127,21 @@ class SourceSpider(scrapy.Spider):
         state_url = crawler.settings.get("BANTIN_CRAWL_STATE_URL")
         if state_url:
             spider.state = CrawlState(state_url)
+            spider.fetch_records = spider.state.fetch_records(spider.source.id)
         return spider
 
     def closed(self, reason: str) -> None:
-        if self.state is not None:
+        """Store this crawl's fetch times and validators (the item pipelines, closed before the
+        spider, have recorded the new articles by now), then close the state."""
+        if self.state is None:
+            return
+        try:
+            if self.fetches:
+                self.state.record_fetches(self.source.id, self.fetches)
+        except Exception:
+            self.inc("state/fetches_failed")
+            logger.exception("could not record fetch times; the next crawl revisits these pages again")
+        finally:
             self.state.close()
 
     # --- helpers for subclasses ---------------------------------------------------------------
@@ -148,6 +166,42 @@ class SourceSpider(scrapy.Spider):
 
     def article_request(self, url: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+
+    # --- revisits (crawlers/revisit.py) -------------------------------------------------------
+
+    def revisit_request(self, record: FetchRecord, why: str) -> scrapy.Request | None:
+        """A conditional request for a published article, once per crawl."""
+        if record.canonical_url in self.revisiting:
+            return None
+        self.revisiting.add(record.canonical_url)
+        self.inc(f"revisit/due_{why}")
+        request = self.article_request(record.url, revisit=why, handle_httpstatus_list=[304])
+        for name, value in revisit.conditional_headers(record).items():
+            request.headers[name] = value
+        return request
+
+    def revisit_requests(self) -> Iterable[scrapy.Request]:
+        """Published articles younger than ``revisit.days`` whose last fetch is old enough."""
+        policy = self.source.revisit
+        for record in self.fetch_records.values():
+            if revisit.due_by_age(record, policy, self.now):
+                request = self.revisit_request(record, "age")
+                if request is not None:
+                    yield request
+
+    def note_fetch(self, response: Response, validators: bool = True) -> None:
+        """Remember when this page was fetched and (for an article or a 304) the validators it
+        came with."""
+        etag = response.headers.get("ETag") if validators else None
+        modified = response.headers.get("Last-Modified") if validators else None
+        record = (
+            datetime.now(UTC),
+            etag.decode("latin-1") if etag else None,
+            modified.decode("latin-1") if modified else None,
+        )
+        self.fetches[schemas_canonical(response.url)] = record
+        if response.request is not None and response.request.url != response.url:
+            self.fetches[schemas_canonical(response.request.url)] = record
 
     def feed_requests(self) -> Iterable[scrapy.Request]:
         for url in self.source.feed_urls():
@@ -260,7 +314,16 @@ class SourceSpider(scrapy.Spider):
             when = parse_date(
                 (news.get("publication_date") if isinstance(news, dict) else None) or entry.get("lastmod")
             )
-            if self.too_old(when) or self.is_known(url) or not self.accepts_article_url(url):
+            if self.too_old(when) or not self.accepts_article_url(url):
+                continue
+            if self.is_known(url):
+                record = self.fetch_records.get(schemas_canonical(url))
+                lastmod = parse_date(entry.get("lastmod"))
+                policy = self.source.revisit
+                if record is not None and revisit.due_by_lastmod(record, lastmod, policy, self.now):
+                    request = self.revisit_request(record, "lastmod")
+                    if request is not None:
+                        yield request
                 continue
             yield self.article_request(url, listed_at=when)
 
@@ -271,6 +334,12 @@ class SourceSpider(scrapy.Spider):
     # --- articles -----------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterable[RawArticle]:
+        if response.meta.get("revisit"):
+            self.inc("revisit/fetched")
+        self.note_fetch(response)
+        if response.status == 304:
+            self.inc("revisit/not_modified")
+            return
         self.inc("article_pages")
         try:
             article = self.build_article(response)
@@ -346,6 +415,11 @@ class SourceSpider(scrapy.Spider):
             key = f"http_{status}"
             if status in (404, 410) and request is not None:
                 self.remember_unpublishable(url)
+            if request is not None and request.meta.get("revisit"):
+                self.inc("revisit/fetched")
+                self.note_fetch(
+                    failure.value.response, validators=False
+                )  # a gone page is not asked again each run
         else:
             key = failure.type.__name__ if failure.type else "unknown"
             if failure.check(IgnoreRequest):
@@ -365,6 +439,8 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests_for_source():
+            yield request
+        for request in self.revisit_requests():
             yield request
 
     def start_requests_for_source(self) -> Iterable[scrapy.Request]:

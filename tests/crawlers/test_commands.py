@@ -81,3 +81,22 @@ def test_crawl_of_an_unknown_source_is_a_clear_error(state_url: str) -> None:
     result = CliRunner().invoke(app, ["crawl", "no-such-source", "--sources", str(SOURCES_FILE)])
     assert result.exit_code == 2
     assert "unknown source 'no-such-source'" in result.output
+
+
+def test_sources_shows_a_health_note(state_url: str) -> None:
+    note = "1 article over the 1000000-byte message limit even without HTML, not published"
+    state = CrawlState(state_url)
+    try:
+        run = state.start_run("sample-nukeviet")
+        state.finish_run(
+            run,
+            {"ok": True, "new": 3, "changed": 0, "errors": 1, "health_share": 1.0, "health_notes": [note]},
+        )
+    finally:
+        state.close()
+
+    listed = CliRunner().invoke(app, ["sources", "--sources", str(SOURCES_FILE)])
+
+    assert listed.exit_code == 0, listed.output
+    row = next(line for line in listed.output.splitlines() if line.startswith("sample-nukeviet"))
+    assert row.endswith(f"100% NOTE: {note}")
