@@ -80,18 +80,18 @@ async def write_isolating(
     if not items:
         return WriteResult()
     events = [event for _, event in items]
-    try:
-        return await write_with_retry(engine, events)
-    except Exception:
-        pass
-    try:  # once more as a whole: a race with another writer (a duplicate key) passes the second time
-        return await write_with_retry(engine, events)
-    except Exception as exc:
-        if len(items) == 1:
-            metrics.REFUSED.inc()
-            log.warning("the database refused event %s: %s", items[0][1].event_id, exc)
-            await reject(items[0][0], exc)
-            return WriteResult()
+    refusal: Exception | None = None
+    for _ in range(2):  # twice: a duplicate key raced in by another writer passes the second time
+        try:
+            return await write_with_retry(engine, events)
+        except Exception as exc:
+            refusal = exc
+    assert refusal is not None
+    if len(items) == 1:
+        metrics.REFUSED.inc()
+        log.warning("the database refused event %s: %s", items[0][1].event_id, refusal)
+        await reject(items[0][0], refusal)
+        return WriteResult()
     half = len(items) // 2
     first = await write_isolating(engine, items[:half], reject)
     second = await write_isolating(engine, items[half:], reject)
