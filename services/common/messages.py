@@ -26,3 +26,12 @@ def decode(model: type[M], payload: bytes | str) -> M:
         return model.model_validate_json(payload)
     except ValidationError as exc:
         raise BadMessage(describe_validation_error(model, exc)) from exc
+
+
+def checked_size(payload: bytes, limit: int, what: str) -> bytes:
+    """``payload`` unless it is over ``limit`` bytes: refused before any parsing."""
+    if len(payload) > limit:
+        raise BadMessage(
+            f"{what} of {len(payload):,} bytes is over the limit of {limit:,} (max_message_bytes)"
+        )
+    return payload

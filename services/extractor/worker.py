@@ -16,7 +16,7 @@ from faststream.kafka import KafkaMessage
 
 from schemas import Event, RawArticle
 from services.common.dead_letters import DeadLetterer, Origin, Publish
-from services.common.messages import BadMessage, decode
+from services.common.messages import checked_size, decode
 from services.common.settings import Settings
 from services.extractor.main_text import clean_text, html_to_text
 from services.extractor.metrics import (
@@ -46,15 +46,6 @@ def events_of(payload: bytes) -> tuple[RawArticle, list[Event]]:
     article = decode(RawArticle, payload)
     with EXTRACTION_SECONDS.time():
         return article, extract(with_main_text(article))
-
-
-def checked_size(payload: bytes, limit: int, what: str) -> bytes:
-    """``payload`` unless it is over ``limit`` bytes: refused before any parsing."""
-    if len(payload) > limit:
-        raise BadMessage(
-            f"{what} of {len(payload):,} bytes is over the limit of {limit:,} (max_message_bytes)"
-        )
-    return payload
 
 
 Output = tuple[bytes, str, bytes | None]  # (value, topic, key)

@@ -21,7 +21,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from schemas import Event
 from services.common.dead_letters import DeadLetterer, Origin
 from services.common.kafka import keep_raw_bodies, make_broker
-from services.common.messages import BadMessage, decode
+from services.common.messages import checked_size, decode
 from services.common.settings import Settings
 from services.storage import metrics
 from services.storage.db import make_engine, optimize_search_index, upgrade
@@ -102,12 +102,8 @@ def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MA
         items: list[tuple[ConsumerRecord, Event]] = []
         for record in records:
             try:
-                if len(record.value) > settings.max_message_bytes:
-                    raise BadMessage(
-                        f"event of {len(record.value):,} bytes is over the limit of "
-                        f"{settings.max_message_bytes:,} (max_message_bytes)"
-                    )
-                items.append((record, decode(Event, record.value)))
+                payload = checked_size(record.value, settings.max_message_bytes, "event")
+                items.append((record, decode(Event, payload)))
             except Exception as exc:
                 await reject(record, exc)
         result = await write_isolating(engine, items, reject)
