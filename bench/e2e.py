@@ -63,13 +63,28 @@ def raw_articles(n: int, seed: int) -> list[RawArticle]:
     return out
 
 
-class RowWatcher:
+class _Sightings:
+    """When each article was first seen (``time.perf_counter``), as a watcher's thread records it."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, float] = {}
+
+    def wait_for(self, article_ids: set[str], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not article_ids <= self.seen.keys():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+
+class RowWatcher(_Sightings):
     """Polls the events table and records when each article's first row became visible."""
 
     def __init__(self, database_url: str, interval: float = 0.02) -> None:
+        super().__init__()
         self.engine = sa.create_engine(database_url)
         self.interval = interval
-        self.seen: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -94,26 +109,18 @@ class RowWatcher:
             for article_id in ids:
                 self.seen.setdefault(article_id, now)
 
-    def wait_for(self, article_ids: set[str], timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while not article_ids <= self.seen.keys():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.05)
-        return True
 
-
-class TopicWatcher:
+class TopicWatcher(_Sightings):
     """Follows the events topic (assigned partitions, no group) and records when each article's
     first event was published: the ``--extractor-only`` stand-in for :class:`RowWatcher`."""
 
     def __init__(self, settings: Settings) -> None:
         from kafka import KafkaConsumer, TopicPartition
 
+        super().__init__()
         self.consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
         partitions = self.consumer.partitions_for_topic(settings.topic_events) or set()
         self.consumer.assign([TopicPartition(settings.topic_events, p) for p in partitions])
-        self.seen: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -132,8 +139,6 @@ class TopicWatcher:
                 now = time.perf_counter()
                 for record in records:
                     self.seen.setdefault(record.key.decode(), now)
-
-    wait_for = RowWatcher.wait_for
 
 
 @contextmanager

@@ -12,8 +12,9 @@ import argparse
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC
+from typing import TypeVar
 
 from crawlers.sample_site import generic, nukeviet
 from crawlers.sample_site.content import Article, make_articles
@@ -23,6 +24,8 @@ from services.extractor.pipeline import EXTRACTOR_VERSION, extract
 from services.extractor.worker import events_of
 
 BASE = "https://congan.example.vn"
+
+T = TypeVar("T")
 
 
 def page_text(a: Article) -> str:
@@ -42,7 +45,7 @@ def raw_article(a: Article, text: str) -> RawArticle:
     )
 
 
-def rate(label: str, items: list, work: Callable[[object], object]) -> float:
+def rate(label: str, items: Sequence[T], work: Callable[[T], object]) -> float:
     start = time.process_time()
     for item in items:
         work(item)

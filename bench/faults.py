@@ -114,7 +114,7 @@ def main() -> None:
 
         def good_round(seed: int, n: int) -> tuple[list[tuple[str, bytes | None, bytes]], set[str]]:
             batch = raw_articles(n, seed=seed)
-            messages = [
+            messages: list[tuple[str, bytes | None, bytes]] = [
                 (settings.topic_raw_articles, a.article_id.encode(), a.model_dump_json().encode())
                 for a in batch
             ]

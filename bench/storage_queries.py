@@ -99,13 +99,14 @@ def synthetic_rows(n: int, seed: int = 5) -> Iterator[tuple[dict, dict, list[dic
         ]
         kinds = rng.sample(AWARD_KINDS, rng.choice((1, 1, 2))) if event_type == "commendation" else []
         occurred_on = day if rng.random() > 0.15 else None
+        url = f"https://{source}/vi/news/tin-tuc/bai-{i}.html"
         payload = {
             "schema_version": 1,
             "event_id": event_id,
             "event_type": event_type,
             "article": {
                 "article_id": article_id,
-                "url": f"https://{source}/vi/news/tin-tuc/bai-{i}.html",
+                "url": url,
                 "source": source,
                 "title": title,
                 "published_at": published.isoformat(),
@@ -122,7 +123,7 @@ def synthetic_rows(n: int, seed: int = 5) -> Iterator[tuple[dict, dict, list[dic
         text = f"{summary} {HEADLINES[event_type]}. Lực lượng chức năng đang tiếp tục điều tra, xử lý."
         article = {
             "article_id": article_id,
-            "url": payload["article"]["url"],
+            "url": url,
             "source": source,
             "title": title,
             "published_at": published,
@@ -148,7 +149,7 @@ def synthetic_rows(n: int, seed: int = 5) -> Iterator[tuple[dict, dict, list[dic
             + facet_tokens(province, PROVINCES[province], event_type, [rank for _, rank in names], kinds)
             + f" {month_tokens(occurred_on, published)}",
         }
-        people = [
+        people: list[dict[str, Any]] = [
             {"event_id": event_id, "ordinal": k, "name": name, "name_folded": fold(name), "rank": rank,
              "positions": []}
             for k, (name, rank) in enumerate(names)

@@ -10,9 +10,12 @@ import json
 import sys
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from services.storage.queries import GroupBy
 
 
 class Format(StrEnum):
@@ -136,7 +139,8 @@ def stats(
     """Count stored events per province, event_type, month and/or source."""
     from services.storage import queries
 
-    keys = list(dict.fromkeys(key.value for key in group_by or []))
+    # typer admits only GroupKey's values, and mypy checks that each is a GroupBy literal
+    keys: list[GroupBy] = list(dict.fromkeys(key.value for key in group_by or []))
     rows = queries.stats(_engine(database_url), keys, _filter(locals()))
     if output is Format.json:
         typer.echo(json.dumps({"group_by": keys, "rows": rows}, ensure_ascii=False, indent=2))

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import IO, TextIO
 
 from services.common.processes import signal_group, spawn_child, stop_child
 
@@ -44,7 +44,7 @@ class PrefixedOutput:
             self.stream.write(f"{name:<{self.width}} | {line.rstrip()}\n")
             self.stream.flush()
 
-    def pump(self, name: str, pipe: TextIO) -> threading.Thread:
+    def pump(self, name: str, pipe: IO[str]) -> threading.Thread:
         """Copy ``pipe`` line by line until EOF, in a daemon thread."""
 
         def run() -> None:
@@ -187,8 +187,10 @@ class Supervisor:
         """SIGTERM every running child, wait up to ``stop_timeout``, then SIGKILL the rest."""
         running = [c for c in self.children if c.proc is not None and c.proc.poll() is None]
         for child in running:
-            self.log(f"stopping {child.spec.name} (pid {child.proc.pid})")  # type: ignore[union-attr]
-            signal_group(child.proc, signal.SIGTERM)  # type: ignore[arg-type]
+            proc = child.proc
+            assert proc is not None  # running: the children with a process
+            self.log(f"stopping {child.spec.name} (pid {proc.pid})")
+            signal_group(proc, signal.SIGTERM)
         deadline = time.monotonic() + self.stop_timeout
         for child in running:
             proc = child.proc

@@ -35,7 +35,7 @@ from services.storage.search import (
     rank_token,
     type_token,
 )
-from services.storage.tables import ArticleRow, EventRow, PersonKeyRow, PersonRow
+from services.storage.tables import articles, events, people, person_keys
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -51,12 +51,6 @@ SortKey = Literal["-published_at", "published_at", "-occurred_on", "occurred_on"
 GroupBy = Literal["province", "province_current", "event_type", "month", "source"]
 SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 GROUP_BYS: tuple[str, ...] = get_args(GroupBy)
-
-events = EventRow.__table__
-articles = ArticleRow.__table__
-people = PersonRow.__table__
-person_keys = PersonKeyRow.__table__
-
 
 T = TypeVar("T")
 
@@ -178,7 +172,9 @@ def search_events(
                     sa.tuple_(sa.literal(after.value, column.type), after.event_id),
                 )
                 dated.append(bound[0] < bound[1] if descending else bound[0] > bound[1])
-            order = (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
+            order: tuple[sa.UnaryExpression[Any], ...] = (
+                (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
+            )
             if _walks_months(conn, f, limit + 1):
                 rows += _month_walk(conn, where, f, dated, order, column, descending, limit + 1)
             else:
@@ -239,7 +235,7 @@ def _first_rows(
     """
     in_text = _in_text(f)
     if filters or in_text:
-        columns = [events.c[name] for name in _FILTERED_COLUMNS]
+        columns: list[sa.ColumnElement[Any]] = [events.c[name] for name in _FILTERED_COLUMNS]
         if conn.dialect.name == "postgresql":
             columns.append(events.c.search_tsv)
         else:
@@ -313,7 +309,7 @@ def _month_walk(
         conn.execute(sa.select(column).where(*span).order_by(direction).limit(1)).scalar()
         for direction in ((column.desc(), column.asc()) if descending else (column.asc(), column.desc()))
     ]
-    if ends[0] is None:
+    if ends[0] is None or ends[1] is None:  # no dated row (ends[1]: all deleted since the first read)
         return []
     months = _months(month_bucket(ends[0]), month_bucket(ends[1]), descending)
     payload = conn.dialect.name != "sqlite"  # as in _first_rows: SQLite sorts keys, JSON later
@@ -334,8 +330,9 @@ def _month_walk(
             bounds, text, walked = span, _text_condition(conn, f, months=tokens), walked + width
         query = _page_query(events, [*filters, *bounds, text], order, column, n - len(rows), payload)
         rows += conn.execute(query).all()
-        estimate = math.ceil(1.2 * (n - len(rows)) * walked / len(rows)) if rows else math.inf
-        width = min(estimate, MONTH_GROWTH * width)
+        width *= MONTH_GROWTH
+        if rows:
+            width = min(width, math.ceil(1.2 * (n - len(rows)) * walked / len(rows)))
     return rows
 
 
@@ -446,7 +443,7 @@ def check_database(engine: sa.Engine) -> None:
 def _group_expression(conn: sa.Connection, name: str, date_field: str) -> sa.ColumnElement[Any]:
     if name != "month":
         return events.c[name]
-    column = events.c[date_field]
+    column: sa.ColumnElement[Any] = events.c[date_field]
     if conn.dialect.name == "postgresql":
         if date_field == "published_at":
             column = sa.func.timezone("Asia/Ho_Chi_Minh", column)
@@ -602,7 +599,7 @@ def _may_fill_probe(conn: sa.Connection, f: EventFilter, n: int) -> bool:
     if not shares:
         return True
     rarest = min(shares.values())
-    expected = PROBE_ROWS
+    expected: float = PROBE_ROWS
     for alternatives in found[1]:
         expected *= min(1.0, sum(shares.get(term, rarest) for term in alternatives))
     return expected >= n

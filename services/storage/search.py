@@ -88,7 +88,7 @@ def facet_tokens(
     """The tokens appended to an event's ``search_text``: both province names, the type, and each
     distinct rank of its people and kind of its awards (a rank or award-kind filter is then one
     more term of the same index intersection, with or without ``q``)."""
-    tokens = [province_token(name) for name in (province, province_current) if name]
+    tokens: list[str | None] = [province_token(name) for name in (province, province_current) if name]
     tokens.append(type_token(event_type))
     tokens += [rank_token(rank) for rank in ranks if rank]
     tokens += [award_token(kind) for kind in award_kinds if kind]

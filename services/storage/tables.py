@@ -123,3 +123,19 @@ class AwardRow(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+
+def table_of(row: type[SQLModel]) -> sa.Table:
+    """The ``Table`` of a ``table=True`` model, typed: SQLModel sets ``__table__`` without declaring it."""
+    table = sa.inspect(row).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{row.__name__} is not a table model")
+    return table
+
+
+# The Core tables, for the writer's and the query layer's statements.
+articles = table_of(ArticleRow)
+events = table_of(EventRow)
+people = table_of(PersonRow)
+person_keys = table_of(PersonKeyRow)
+awards = table_of(AwardRow)

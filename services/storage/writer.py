@@ -24,23 +24,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from packaging.version import InvalidVersion, Version
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.dml import Insert
 
 from schemas.event import Event
 from services.storage.names import person_key_rows
 from services.storage.search import facet_tokens, fold, month_tokens
-from services.storage.tables import ArticleRow, AwardRow, EventRow, PersonKeyRow, PersonRow
+from services.storage.tables import articles, awards, events, people, person_keys
 
-articles = ArticleRow.__table__
-events = EventRow.__table__
-people = PersonRow.__table__
-person_keys = PersonKeyRow.__table__
-awards = AwardRow.__table__
+InsertT = TypeVar("InsertT", bound=Insert)
 
 
 @dataclass
@@ -122,7 +119,8 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]
     ]
     award_rows: list[dict] = []
     for award in event.awards:
-        for kind in award.kinds or [None]:
+        kinds: Sequence[str | None] = award.kinds or [None]  # a row without a kind for an award without one
+        for kind in kinds:
             award_rows.append(
                 {
                     "event_id": event.event_id,
@@ -140,11 +138,10 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]
 def _upsert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict], keys: Iterable[str]) -> None:
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = _with_json_text(conn, insert(table), rows[0])
+    stmt: postgresql.Insert | sqlite.Insert = (
+        postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    )
+    stmt = _with_json_text(conn, stmt, rows[0])
     keys = list(keys)
     updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=updates), list(rows))
@@ -223,9 +220,8 @@ def _stored_versions(conn: sa.Connection, article_ids: list[str]) -> dict[str, _
 
 def _latest_text(evs: list[Event]) -> tuple[datetime, str] | None:
     """The text of ``evs`` fetched last (ties: the greater hash); None when none is known."""
-    texts = {_text(e.article.fetched_at, e.article.content_hash) for e in evs}
-    texts.discard(None)
-    return max(texts) if texts else None  # type: ignore[type-var]
+    texts = [_text(e.article.fetched_at, e.article.content_hash) for e in evs]
+    return max((text for text in texts if text is not None), default=None)
 
 
 def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
@@ -326,7 +322,7 @@ def _delete_children(conn: sa.Connection, event_ids: list[str]) -> None:
         conn.execute(table.delete().where(table.c.event_id.in_(event_ids)))
 
 
-def _with_json_text(conn: sa.Connection, stmt: Insert, row: dict) -> Insert:
+def _with_json_text(conn: sa.Connection, stmt: InsertT, row: dict) -> InsertT:
     """``stmt`` binding the row's ``payload``, already JSON text from pydantic's serialiser, as it is.
 
     Building a dict for the JSON column type to encode again cost ~50 µs an event, a tenth of the
@@ -343,10 +339,14 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
     if conn.dialect.name != "postgresql":
         conn.execute(_with_json_text(conn, table.insert(), rows[0]), rows)
         return
+    import psycopg
     from psycopg.types.json import Jsonb
 
     columns = list(rows[0])
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):  # postgresql+psycopg: the only driver (db.normalize_url)
+        raise TypeError(f"COPY needs a psycopg connection, not {type(driver).__name__}")
+    cursor = driver.cursor()
     with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([Jsonb(v) if isinstance(v, list | dict) else v for v in (row[c] for c in columns)])

@@ -97,11 +97,11 @@ def extract_authors(doc: Document) -> list[Author]:
             start = line.start + m.start("names")
             found += [(n, start, line.end) for n in _names(m.group("names"))]
     if not found:
-        line = _last_line(doc)
-        if line is not None and len(line.text) <= 60 and line is not doc.lines[0]:
-            names = _names(line.text)
+        last = _last_line(doc)
+        if last is not None and len(last.text) <= 60 and last is not doc.lines[0]:
+            names = _names(last.text)
             if names and all(_pen_name(n) for n in names):
-                found += [(n, line.start, line.end) for n in names]
+                found += [(n, last.start, last.end) for n in names]
     seen: set[str] = set()
     out = []
     for name, start, end in found:

@@ -154,7 +154,7 @@ _VEHICLE_RE = re.compile(
 
 
 def _number(s: str) -> int | None:
-    value = word_number(s)
+    value: int | float | None = word_number(s)
     if value is None:
         value = parse_number(s)
     return int(value) if value is not None else None
@@ -197,15 +197,20 @@ def extract_suspects(doc: Document) -> list[Suspect]:
         before = text[max(0, start - 40) : start]
         after = text[end : end + 160]
         birth = _BIRTH.match(after)
-        cue = _SUSPECT_BEFORE.search(before)
+        before_cue = _SUSPECT_BEFORE.search(before)
         if (
-            cue
-            and cue.group().split()[0].lower() in ("gồm", "là")
+            before_cue
+            and before_cue.group().split()[0].lower() in ("gồm", "là")
             and not _SUSPECT_NOUN.search(text, max(0, start - 30), start)
         ):
-            cue = None  # "thành phần gồm ông …", "Trưởng Công an xã là ông …": not suspects
-        cue = cue or (last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start))  # "A (48 tuổi), B và C"
-        cue = cue or _sanctioned_after(doc, end)  # "ông X (SN 1979), chủ quán, bị phạt 30 triệu đồng"
+            before_cue = None  # "thành phần gồm ông …", "Trưởng Công an xã là ông …": not suspects
+        cue = (
+            before_cue is not None
+            # "A (48 tuổi), B và C"
+            or (last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start) is not None)
+            # "ông X (SN 1979), chủ quán, bị phạt 30 triệu đồng"
+            or _sanctioned_after(doc, end)
+        )
         if not (cue or birth) or not _is_crime_sentence(doc, start):
             continue
         if not cue and re.search(
@@ -391,7 +396,17 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 if value:
                     add("tiền", value, "đồng", sentence.start + m.start(), sentence.start + m.end())
     out.sort(key=lambda z: z.evidence.start if z.evidence else 0)
-    return drop_rounded_title_repeats(doc, out, lambda z: z.unit, lambda z: z.quantity), spans
+    return drop_rounded_title_repeats(doc, out, _seizure_unit, _seizure_quantity), spans
+
+
+def _seizure_unit(seizure: Seizure) -> str:
+    assert seizure.unit is not None  # seizures_and_spans gives every seizure a unit
+    return seizure.unit
+
+
+def _seizure_quantity(seizure: Seizure) -> float:
+    assert seizure.quantity is not None  # and a quantity
+    return seizure.quantity
 
 
 def extract_vehicles(doc: Document) -> list[Vehicle]:

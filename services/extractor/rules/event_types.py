@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from schemas.event import EventType
 from services.extractor.rules.document import Document
 
-_CUES: dict[str, str] = {
+_CUES: dict[EventType, str] = {
     "meeting": r"hội nghị|tổng kết|sơ kết|lễ ký kết|ký kết (?:quy chế|chương trình|kế hoạch)|buổi làm việc|"
     r"cuộc họp|họp báo|tọa đàm|toạ đàm|hội thảo|đại hội|lễ kỷ niệm|lễ phát động|lễ ra quân|"
     r"lễ trao|lễ công bố|lễ khởi công|diễn đàn|giao ban|hội thi|buổi lễ|gặp mặt|lễ tuyên dương|"
@@ -50,6 +51,8 @@ _CUES: dict[str, str] = {
 _ALL_CUES = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<{t}>{p.lower()})" for t, p in _CUES.items()) + r")(?!\w)"
 )
+# The event type of each named group of _ALL_CUES (every alternative is one: ``lastgroup`` is set).
+_GROUP_TYPES: dict[str | None, EventType] = {t: t for t in _CUES}
 # A warning (not only a fraud story) makes fraud_warning.
 _WARNING = re.compile(
     r"cảnh báo|khuyến cáo|cảnh giác|đề nghị người dân|nâng cao cảnh giác|thủ đoạn", re.IGNORECASE
@@ -57,7 +60,7 @@ _WARNING = re.compile(
 # Cues that name something else: a unit ("Phòng Truy nã"), or a fake notice in a scam warning.
 _NOT_A_CUE_BEFORE = re.compile(r"(?:Phòng|Đội|Cục|Trưởng phòng|Đội trưởng)\s+$")
 _FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|tin nhắn|cuộc gọi", re.IGNORECASE)
-_FAKEABLE = frozenset({"wanted_notice", "prosecution", "arrest"})
+_FAKEABLE: frozenset[EventType] = frozenset({"wanted_notice", "prosecution", "arrest"})
 # Cues that also name a force or a routine ("lực lượng cứu nạn, cứu hộ") count half.
 _WEAK_CUES = frozenset({"cứu nạn", "cứu hộ", "mất tích", "sơ tán", "gặp nạn", "mắc kẹt"})
 # The closing call of a wanted notice ("Ai biết … báo ngay … để phối hợp bắt giữ") is not an arrest.
@@ -70,11 +73,19 @@ _HISTORY_LINE = re.compile(
 )
 _HEAD_WEIGHT = 3.0
 # Reports (a meeting, an award ceremony, a drive) quote the period's cases as statistics.
-_REPORT_TYPES = {"meeting": 2.0, "commendation": 2.0, "campaign": 3.0}
-_CRIME_TYPES = ("arrest", "prosecution", "drug_case", "sanction", "traffic_accident", "fire", "rescue")
+_REPORT_TYPES: dict[EventType, float] = {"meeting": 2.0, "commendation": 2.0, "campaign": 3.0}
+_CRIME_TYPES: tuple[EventType, ...] = (
+    "arrest",
+    "prosecution",
+    "drug_case",
+    "sanction",
+    "traffic_accident",
+    "fire",
+    "rescue",
+)
 _REPORT_CRIME_THRESHOLD = 4.0
 _HEAD_MAX_CHARS = 250  # a first line longer than this is body text, not a title
-_THRESHOLD = {
+_THRESHOLD: dict[EventType, float] = {
     "fraud_warning": 3.0,
     "campaign": 3.0,
     "meeting": 1.0,
@@ -87,18 +98,19 @@ _THRESHOLD = {
 _DEFAULT_THRESHOLD = 2.0
 
 
-def type_scores(doc: Document) -> dict[str, float]:
+def type_scores(doc: Document) -> dict[EventType, float]:
     """Cue score per event type: title cues count ×3, body cues ×1."""
     lines = doc.lines
     head_end = lines[0].end if lines and len(lines[0].text) <= _HEAD_MAX_CHARS else 0
     head = doc.title + "\n" if doc.title else ""
-    scores: dict[str, float] = {}
+    scores: dict[EventType, float] = {}
     text, head = doc.text.lower(), head.lower()
     history_arrests = 0  # arrest cues in "Trước đó …" / "Theo cáo trạng …" paragraphs
     for m in _ALL_CUES.finditer(head):
-        scores[m.lastgroup] = scores.get(m.lastgroup, 0.0) + _HEAD_WEIGHT
+        event_type = _GROUP_TYPES[m.lastgroup]
+        scores[event_type] = scores.get(event_type, 0.0) + _HEAD_WEIGHT
     for m in _ALL_CUES.finditer(text):
-        event_type = m.lastgroup
+        event_type = _GROUP_TYPES[m.lastgroup]
         if _NOT_A_CUE_BEFORE.search(doc.text, max(0, m.start() - 20), m.start()):
             continue
         if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
@@ -135,7 +147,7 @@ def type_scores(doc: Document) -> dict[str, float]:
     return scores
 
 
-def classify(doc: Document) -> list[tuple[str, float]]:
+def classify(doc: Document) -> list[tuple[EventType, float]]:
     """Event types with confidence, most confident first; never empty (``other``)."""
     scores = type_scores(doc)
     kept = [

@@ -231,7 +231,7 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
         money_spans.append((m.start(), m.end()))
         if _overlaps(m.start(), m.end(), excluded):
             continue
-        value = parse_money(m["num"], m["scale"], m["num2"], m["scale2"])
+        value: int | float | None = parse_money(m["num"], m["scale"], m["num2"], m["scale2"])
         if value:
             add(value, "đồng", m.start(), m.end())
 

@@ -7,6 +7,8 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
@@ -35,7 +37,7 @@ def upgrade() -> None:
     op.create_index("ix_articles_source", "articles", ["source"])
     op.create_index("ix_articles_published_at", "articles", ["published_at"])
 
-    event_columns = [
+    event_columns: list[sa.Column[Any]] = [
         sa.Column("event_id", sa.String(64), primary_key=True),
         sa.Column("article_id", sa.String(64), sa.ForeignKey("articles.article_id"), nullable=False),
         sa.Column("event_type", sa.String(32), nullable=False),

@@ -42,8 +42,8 @@ def _backfill(keys: sa.Table) -> None:
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT event_id, ordinal, name_folded FROM event_people"))
     batch: list[dict] = []
-    for person in rows.mappings():
-        batch += person_key_rows([person])
+    for event_id, ordinal, name_folded in rows:
+        batch += person_key_rows([{"event_id": event_id, "ordinal": ordinal, "name_folded": name_folded}])
         if len(batch) >= BACKFILL_BATCH:
             op.bulk_insert(keys, batch)
             batch = []
