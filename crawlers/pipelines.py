@@ -20,12 +20,13 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawlers.health import missing_parts
-from crawlers.state import CrawlState
+from crawlers.shared_state import crawl_state
 from schemas import RawArticle
 
 logger = logging.getLogger(__name__)
@@ -82,10 +83,10 @@ class ChangeFilterPipeline(_Stats):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        url = crawler.settings.get("BANTIN_CRAWL_STATE_URL")
-        if not url:
+        state = crawl_state(crawler)
+        if state is None:
             raise ValueError("ChangeFilterPipeline needs the BANTIN_CRAWL_STATE_URL setting")
-        self.state = CrawlState(url)
+        self.state = state  # the crawl's, shared with the spider (crawlers/shared_state.py)
         self.in_flight: dict[str, bool] = {}  # article_id -> is new, for this crawl
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-state")
         crawler.signals.connect(self._published, signal=article_published)
@@ -120,8 +121,8 @@ class ChangeFilterPipeline(_Stats):
         self.inc("published/new" if self.in_flight.get(article.article_id, True) else "published/changed")
 
     def close_spider(self) -> None:
+        """Wait for the last marks; the state itself is closed by its owner, after the spider."""
         self.writer.shutdown(wait=True)
-        self.state.close()
 
 
 class KafkaPublishPipeline(_Stats):
@@ -221,10 +222,9 @@ class KafkaPublishPipeline(_Stats):
             return
         self.failure = message
         self.crawler.stats.set_value("bantin/publish/error", message)
-        from twisted.internet import reactor
-
         engine = self.crawler.engine
-        reactor.callLater(0, lambda: deferred_from_coro(engine.close_spider_async(reason="publish_failed")))
+        # on the next turn of the loop: closing waits for the items in progress, this one included
+        call_later(0, lambda: deferred_from_coro(engine.close_spider_async(reason="publish_failed")))
 
     def close_spider(self) -> None:
         if self.producer is None:

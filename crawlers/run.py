@@ -17,10 +17,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from scrapy.crawler import Crawler
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
+from twisted.python.failure import Failure
 
 from crawlers.health import health_flag, health_share
+from crawlers.shared_state import attach
 from crawlers.sources import load_sources
 from crawlers.state import CrawlState
 
@@ -123,8 +126,6 @@ class Progress:
     """Scrapy extension: a progress line every ``BANTIN_PROGRESS_EVERY`` pages."""
 
     def __init__(self, crawler: Crawler) -> None:
-        from scrapy import signals
-
         self.crawler = crawler
         self.every = crawler.settings.getint("BANTIN_PROGRESS_EVERY", PROGRESS_EVERY)
         self.pages = 0
@@ -141,7 +142,7 @@ class Progress:
             stats = self.crawler.stats
             elapsed = time.monotonic() - self.started
             print(
-                f"[{self.crawler.spider.name}] {self.pages} pages ({self.pages / elapsed:.1f}/s), "
+                f"[{self.crawler.spidercls.name}] {self.pages} pages ({self.pages / elapsed:.1f}/s), "
                 f"{stats.get_value('bantin/health/articles', 0)} articles, "
                 f"{stats.get_value('bantin/published/new', 0)} new, "
                 f"{stats.get_value('bantin/published/changed', 0)} changed, "
@@ -173,14 +174,12 @@ def crawl(
 
     ``install_root_handler=False`` keeps the caller's logging (``bantin crawl`` set it up already).
     """
-    from scrapy.crawler import CrawlerProcess
-
     from crawlers.spiders.base import parse_since
 
     source = load_sources(sources_file).get(source_id)
     parse_since(since)  # a bad date is the caller's error, not a crashed run
     settings = scrapy_settings(overrides)
-    state = CrawlState(settings.get("BANTIN_CRAWL_STATE_URL"))
+    state = CrawlState(settings.get("BANTIN_CRAWL_STATE_URL"))  # the crawl's one, see shared_state
     try:
         previous = [run["stats"].get("health_share") for run in state.last_runs(source.id)]
         run_id = state.start_run(source.id)
@@ -192,8 +191,11 @@ def crawl(
         if sources_file:
             spider_args["sources_file"] = str(sources_file)
         settings.set("LOG_INSTALL_ROOT_HANDLER", install_root_handler, priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(source.spider)
+        attach(crawler, state)
         started = time.monotonic()
-        stats = _run_spider(CrawlerProcess(settings), source.spider, spider_args)
+        stats = _run_spider(process, crawler, spider_args)
         summary = summarize(source.id, stats, time.monotonic() - started, previous)
         summary.run_id = run_id
         state.finish_run(run_id, summary.to_dict())
@@ -202,18 +204,20 @@ def crawl(
         state.close()
 
 
-def _run_spider(process: Any, spider: str, spider_args: dict[str, Any]) -> dict[str, Any]:
+def _run_spider(process: CrawlerProcess, crawler: Crawler, spider_args: dict[str, Any]) -> dict[str, Any]:
     """Run the crawl to its end; Scrapy's stats, or a ``finish_reason`` saying why it crashed."""
     crashes: list[str] = []
-    crawler = process.create_crawler(spider)
-    done = process.crawl(crawler, **spider_args)
-    done.addErrback(lambda failure: crashes.append(failure.getErrorMessage()) and None)
+
+    def crashed(failure: Failure) -> None:
+        crashes.append(failure.getErrorMessage())
+
+    process.crawl(crawler, **spider_args).addErrback(crashed)
     try:
         process.start()
     except Exception as exc:
         crashes.append(repr(exc))
     if crashes:
-        logger.error("crawl with %s crashed: %s", spider, crashes[0])
+        logger.error("crawl with %s crashed: %s", crawler.spidercls.name, crashes[0])
         return {"finish_reason": f"crashed: {crashes[0]}"}
     return crawler.stats.get_stats()
 

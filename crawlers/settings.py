@@ -28,15 +28,28 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Failures: server errors and network failures are retried by the spiders' errback with
-# exponential backoff (BANTIN_RETRY_BACKOFF * 2**attempt seconds, at most BANTIN_RETRY_BACKOFF_MAX):
-# Scrapy's RetryMiddleware retries at once, so it is off. RETRY_TIMES, RETRY_HTTP_CODES and
-# RETRY_EXCEPTIONS (Scrapy's defaults) still say what and how often.
-RETRY_ENABLED = False
+# Failures: crawlers.retry.BackoffRetryMiddleware takes the place of Scrapy's RetryMiddleware
+# (which retries at once) and waits before each retry without blocking other downloads.
+# - RETRY_ENABLED: retry at all.
+# - RETRY_TIMES: retries per request after the first attempt (2: three requests at most).
+# - RETRY_HTTP_CODES: responses retried (server errors, 408, 429); RETRY_EXCEPTIONS (Scrapy's
+#   default list: timeouts, refused or lost connections, DNS failures) the network errors retried.
+# - BANTIN_RETRY_BACKOFF: seconds before the first retry; the n-th retry waits
+#   BANTIN_RETRY_BACKOFF * 2**(n-1) seconds (2 s, 4 s, ...), never more than BANTIN_RETRY_BACKOFF_MAX.
+# - RETRY_PRIORITY_ADJUST: a retry goes behind the requests not yet tried.
+# - RETRY_GIVE_UP_LOG_LEVEL: the spider's errback logs the final failure as a warning (and counts it
+#   in bantin/errors), so the middleware's "gave up" line is only INFO.
+RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_PRIORITY_ADJUST = -1
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 BANTIN_RETRY_BACKOFF = 2.0
 BANTIN_RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.retry.BackoffRetryMiddleware": 550,  # the stock one's place in the chain
+}
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
@@ -53,6 +66,7 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.KafkaPublishPipeline": 300,
 }
 
-# bantin: where the crawl state lives, and how deep a listing is followed on a first crawl.
+# bantin: where the crawl state lives (one CrawlState per crawl, crawlers/shared_state.py), and how
+# deep a listing is followed on a first crawl.
 BANTIN_CRAWL_STATE_URL = _settings.crawl_state_url
 BANTIN_MAX_LISTING_PAGES = 200

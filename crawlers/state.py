@@ -246,8 +246,10 @@ class CrawlState:
 
     def start_run(self, source: str) -> int:
         with self.engine.begin() as conn:
-            result = conn.execute(runs.insert().values(source=source, started_at=_now()))
-            return int(result.inserted_primary_key[0])
+            key = conn.execute(runs.insert().values(source=source, started_at=_now())).inserted_primary_key
+        if key is None:
+            raise RuntimeError("the database returned no id for the new run")
+        return int(key[0])
 
     def finish_run(self, run_id: int, stats: dict[str, Any]) -> None:
         """Close a run with its summary (pages, new, changed, errors, seconds, health share, ...)."""

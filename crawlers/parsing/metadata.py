@@ -29,8 +29,8 @@ def clean(text: str | None) -> str | None:
 
 def _first(sel: Selector, *queries: str) -> str | None:
     for query in queries:
-        for value in sel.xpath(query).getall():
-            value = clean(value)
+        for raw in sel.xpath(query).getall():
+            value = clean(raw)
             if value:
                 return value
     return None

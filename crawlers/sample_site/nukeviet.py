@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
@@ -160,7 +161,7 @@ def article_page(a: Article, base_url: str, newer: list[Article], older: list[Ar
 
 
 def listing_page(
-    category: str, page: int, items: list[Article], n_pages: int, extra_links: list[tuple[str, str]] = ()
+    category: str, page: int, items: list[Article], n_pages: int, extra_links: Sequence[tuple[str, str]] = ()
 ) -> str:
     name = CATEGORY_NAMES[category]
     base = f"{MODULE}/{category}/"

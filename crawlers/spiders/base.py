@@ -27,8 +27,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.misc import load_object
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
@@ -36,6 +34,7 @@ from crawlers import revisit
 from crawlers.parsing import metadata
 from crawlers.parsing.article import article_text
 from crawlers.parsing.dates import parse_date
+from crawlers.shared_state import crawl_state
 from crawlers.sources import Source, load_sources
 from crawlers.state import CrawlState, FetchRecord
 from schemas import RawArticle
@@ -48,14 +47,6 @@ logger = logging.getLogger(__name__)
 MAX_REPLACEMENT_SHARE = 0.002
 # A listing link's date is read from its enclosing block only when that block is a teaser, not a page.
 MAX_TEASER_CHARS = 800
-
-
-async def _sleep(seconds: float) -> None:
-    """Wait without blocking the reactor: other downloads go on meanwhile."""
-    from twisted.internet import reactor
-    from twisted.internet.task import deferLater
-
-    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
 class MalformedPage(ValueError):
@@ -105,10 +96,6 @@ class SourceSpider(scrapy.Spider):
         self.revisiting: set[str] = set()
         self.now = datetime.now(UTC)
         self.max_listing_pages = 200
-        self.retry_times = 0
-        self.retry_http_codes: set[int] = set()
-        self.retry_exceptions: tuple[type[BaseException], ...] = ()
-        self.backoff_base = self.backoff_max = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -119,30 +106,22 @@ class SourceSpider(scrapy.Spider):
         if polite.concurrency is not None:
             crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", polite.concurrency, priority="spider")
         spider.max_listing_pages = crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 200)
-        spider.retry_times = crawler.settings.getint("RETRY_TIMES")
-        spider.retry_http_codes = {int(code) for code in crawler.settings.getlist("RETRY_HTTP_CODES")}
-        spider.retry_exceptions = tuple(load_object(e) for e in crawler.settings.getlist("RETRY_EXCEPTIONS"))
-        spider.backoff_base = crawler.settings.getfloat("BANTIN_RETRY_BACKOFF", 2.0)
-        spider.backoff_max = crawler.settings.getfloat("BANTIN_RETRY_BACKOFF_MAX", 60.0)
-        state_url = crawler.settings.get("BANTIN_CRAWL_STATE_URL")
-        if state_url:
-            spider.state = CrawlState(state_url)
+        spider.state = crawl_state(crawler)
+        if spider.state is not None:
             spider.fetch_records = spider.state.fetch_records(spider.source.id)
         return spider
 
     def closed(self, reason: str) -> None:
         """Store this crawl's fetch times and validators (the item pipelines, closed before the
-        spider, have recorded the new articles by now), then close the state."""
-        if self.state is None:
+        spider, have recorded the new articles by now). The crawl's state is closed by its owner
+        (``crawlers/shared_state.py``)."""
+        if self.state is None or not self.fetches:
             return
         try:
-            if self.fetches:
-                self.state.record_fetches(self.source.id, self.fetches)
+            self.state.record_fetches(self.source.id, self.fetches)
         except Exception:
             self.inc("state/fetches_failed")
             logger.exception("could not record fetch times; the next crawl revisits these pages again")
-        finally:
-            self.state.close()
 
     # --- helpers for subclasses ---------------------------------------------------------------
 
@@ -395,34 +374,23 @@ class SourceSpider(scrapy.Spider):
 
     # --- failures -----------------------------------------------------------------------------
 
-    async def on_error(self, failure: Failure) -> AsyncIterator[scrapy.Request]:
-        """Retry server errors and network failures with exponential backoff; count and log the
-        rest. The crawl goes on either way."""
-        request = getattr(failure, "request", None)
+    def on_error(self, failure: Failure) -> None:
+        """Count and log a request that failed for good: ``crawlers/retry.py`` has retried server
+        errors and network failures by now. The crawl goes on either way."""
+        request: scrapy.Request | None = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        attempt = request.meta.get("bantin_retries", 0) if request is not None else 0
-        if request is not None and self._retriable(failure) and attempt < self.retry_times:
-            delay = min(self.backoff_max, self.backoff_base * 2**attempt)
-            self.inc("retries")
-            logger.info("retrying %s in %.1fs: %s", url, delay, failure.getErrorMessage())
-            await _sleep(delay)
-            retry = request.replace(dont_filter=True, priority=request.priority - 1)
-            retry.meta["bantin_retries"] = attempt + 1
-            yield retry
-            return
-        if failure.check(HttpError):
-            status = failure.value.response.status
+        error = failure.value
+        if isinstance(error, HttpError):
+            status = error.response.status
             key = f"http_{status}"
             if status in (404, 410) and request is not None:
                 self.remember_unpublishable(url)
             if request is not None and request.meta.get("revisit"):
                 self.inc("revisit/fetched")
-                self.note_fetch(
-                    failure.value.response, validators=False
-                )  # a gone page is not asked again each run
+                self.note_fetch(error.response, validators=False)  # a gone page is not asked each run
         else:
-            key = failure.type.__name__ if failure.type else "unknown"
-            if failure.check(IgnoreRequest):
+            key = type(error).__name__
+            if isinstance(error, IgnoreRequest):
                 self.inc("ignored")
                 logger.info("ignored %s: %s", url, failure.getErrorMessage())
                 if request is not None:
@@ -431,11 +399,6 @@ class SourceSpider(scrapy.Spider):
         self.inc("errors")
         self.inc(f"errors/{key}")
         logger.warning("failed %s: %s", url, failure.getErrorMessage())
-
-    def _retriable(self, failure: Failure) -> bool:
-        if failure.check(HttpError):
-            return failure.value.response.status in self.retry_http_codes
-        return bool(failure.check(*self.retry_exceptions))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests_for_source():

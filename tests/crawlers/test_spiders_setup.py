@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from scrapy.crawler import Crawler
+from scrapy.utils.conf import build_component_list
 from scrapy.utils.project import get_project_settings
 
 from crawlers.sample_site import SOURCES_FILE
@@ -25,7 +26,10 @@ def test_project_settings_are_polite(project_settings) -> None:
     assert project_settings.getbool("AUTOTHROTTLE_ENABLED")
     assert project_settings.get("USER_AGENT") == get_settings().crawl_user_agent
     assert 500 in project_settings.getlist("RETRY_HTTP_CODES")
-    assert project_settings.getfloat("BANTIN_RETRY_BACKOFF") > 0, "spiders retry with backoff"
+    assert project_settings.getfloat("BANTIN_RETRY_BACKOFF") > 0, "retries wait, with backoff"
+    middlewares = build_component_list(project_settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
+    assert "scrapy.downloadermiddlewares.retry.RetryMiddleware" not in middlewares
+    assert "crawlers.retry.BackoffRetryMiddleware" in middlewares, "in place of the stock one"
     assert project_settings.getint("DOWNLOAD_MAXSIZE") > project_settings.getint("DOWNLOAD_WARNSIZE") > 0
     assert list(project_settings.getdict("ITEM_PIPELINES")) == [
         "crawlers.pipelines.HealthPipeline",
