@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from services.common.settings import Settings
+from tests.databases import DATABASES, empty_database
 
 PG_ADMIN_URL = os.environ.get("BANTIN_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -81,27 +82,21 @@ def postgres_admin_url() -> Iterator[str]:
     yield PG_ADMIN_URL
 
 
-def _throwaway_pg_database(admin_url: str) -> Iterator[str]:
-    import sqlalchemy as sa
-
-    name = f"bantin_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a temp SQLite file, or a throw-away PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bantin.db'}"
-        return
-    admin_url = request.getfixturevalue("postgres_admin_url")
-    yield from _throwaway_pg_database(admin_url)
+    """An empty database for one test: a temp SQLite file, or a throw-away PostgreSQL database."""
+    with empty_database(request.param, tmp_path, request) as url:
+        yield url
+
+
+# Fixtures that reach a real broker or database server: a test using one is an integration test,
+# whether or not its module says so (the marker is what `make test-fast` leaves out).
+SERVICE_FIXTURES = frozenset(
+    {"kafka_bootstrap", "kafka_settings", "postgres_admin_url", "database_url", "store", "fresh_store"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVICE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)

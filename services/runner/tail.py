@@ -77,11 +77,14 @@ async def tail_events(
     group: str | None = None,
     limit: int | None = None,
     idle_timeout: float | None = None,
+    positioned: Callable[[], None] | None = None,
 ) -> int:
     """Consume the event topic from ``start``, call ``emit`` for each kept event; returns how many.
 
     Stops after ``limit`` events, or after ``idle_timeout`` seconds without a message, or never.
-    Undecodable messages are reported on stderr and skipped (the storage worker dead-letters them).
+    Without ``group``, ``positioned`` is called once the start offsets are fixed: every event
+    published after that is seen. Undecodable messages are reported on stderr and skipped (the storage worker dead-letters
+    them).
     """
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -104,6 +107,10 @@ async def tail_events(
             tps = [TopicPartition(topic, p) for p in sorted(partitions)]
             consumer.assign(tps)
             await _seek(consumer, tps, start)
+            for tp in tps:
+                await consumer.position(tp)  # a seek is lazy: this fixes where reading starts
+            if positioned is not None:
+                positioned()
         else:
             consumer.subscribe([topic])
         while limit is None or emitted < limit:

@@ -137,9 +137,9 @@ def test_bantin_api_serves_the_database(store: Store) -> None:
         server.wait(timeout=10)
 
 
-def test_db_optimize_compacts_and_keeps_answers(store: Store) -> None:
-    before = queries.search_events(store.engine, queries.EventFilter(q="phong trao")).items
-    code, out, _ = bantin(store, "db", "optimize")
+def test_db_optimize_compacts_and_keeps_answers(fresh_store: Store) -> None:
+    before = queries.search_events(fresh_store.engine, queries.EventFilter(q="phong trao")).items
+    code, out, _ = bantin(fresh_store, "db", "optimize")
     assert code == 0, out
     assert "optimized" in out
-    assert queries.search_events(store.engine, queries.EventFilter(q="phong trao")).items == before
+    assert queries.search_events(fresh_store.engine, queries.EventFilter(q="phong trao")).items == before

@@ -292,12 +292,12 @@ def test_pages_cover_everything_once(store: Store, sort: str, limit: int) -> Non
 
 
 @pytest.mark.parametrize("sort", ["-occurred_on", "published_at"])
-def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(store: Store, sort: str) -> None:
+def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(fresh_store: Store, sort: str) -> None:
     original = expected_order(list(SAMPLE.values()), sort)
-    first = search_events(store.engine, sort=sort, limit=2)
+    first = search_events(fresh_store.engine, sort=sort, limit=2)
     seen = [item["event_id"] for item in first.items]
     # New rows before the cursor, after it, equal to it and without a date.
-    store.write(
+    fresh_store.write(
         make_event("new-late", "arrest", occurred_on=date(2025, 6, 1), published_at=at("2025-06-01")),
         make_event("new-early", "arrest", occurred_on=date(2020, 1, 1), published_at=at("2020-01-01")),
         make_event("new-tie", "sanction", occurred_on=date(2024, 1, 20), published_at=at("2024-01-22")),
@@ -305,7 +305,7 @@ def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(store: Store, sort
     )
     cursor = first.next_cursor
     while cursor:
-        page = search_events(store.engine, sort=sort, cursor=cursor, limit=2)
+        page = search_events(fresh_store.engine, sort=sort, cursor=cursor, limit=2)
         seen += [item["event_id"] for item in page.items]
         cursor = page.next_cursor
     assert len(seen) == len(set(seen)), "an event was repeated"
@@ -361,13 +361,13 @@ def test_get_event_returns_the_stored_event(store: Store) -> None:
     assert get_event(store.engine, "no-such-event") is None
 
 
-def test_get_article_returns_it_with_its_events(store: Store) -> None:
+def test_get_article_returns_it_with_its_events(fresh_store: Store) -> None:
     original = SAMPLE["commendation"].article
     second = make_event(
         "tong-ket-phong-trao", "meeting", title=original.title, published_at=original.published_at
     )
-    store.write(second)
-    article = get_article(store.engine, SAMPLE["commendation"].article.article_id)
+    fresh_store.write(second)
+    article = get_article(fresh_store.engine, SAMPLE["commendation"].article.article_id)
     assert article is not None
     assert article["url"] == SAMPLE["commendation"].article.url
     assert article["published_at"] == at("2024-01-22")
@@ -375,7 +375,7 @@ def test_get_article_returns_it_with_its_events(store: Store) -> None:
         SAMPLE["commendation"].event_id,
         second.event_id,
     }
-    assert get_article(store.engine, "no-such-article") is None
+    assert get_article(fresh_store.engine, "no-such-article") is None
 
 
 def test_stats_by_each_key(store: Store) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_pipelines_kafka import read_topic
 from typer.testing import CliRunner
 
 from crawlers.sample_site import SOURCES_FILE, serve
@@ -16,6 +15,7 @@ from crawlers.state import CrawlState
 from services.cli import app
 from services.common.settings import Settings, get_settings
 from services.common.topics import create_topics
+from tests.crawlers.test_pipelines_kafka import read_topic
 
 REPO = Path(__file__).resolve().parents[2]
 BANTIN = REPO / ".venv" / "bin" / "bantin"

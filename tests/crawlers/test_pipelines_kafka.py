@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from crawlers.sample_site import SOURCES_FILE, SampleSite, serve
 from crawlers.state import CrawlState
@@ -23,6 +22,7 @@ from schemas import RawArticle
 from services.common.local_broker import free_port
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from tests.kafka_reading import read_records
 
 REPO = Path(__file__).resolve().parents[2]
 FAST = {
@@ -56,23 +56,8 @@ def run_crawl(
 
 
 async def read_topic(settings: Settings) -> list[tuple[bytes, bytes]]:
-    """Every (key, value) on the raw-article topic, read to the end offsets."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False, group_id=None
-    )
-    await consumer.start()
-    try:
-        parts = [TopicPartition(settings.topic_raw_articles, p) for p in range(settings.topic_partitions)]
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
-        ends = await consumer.end_offsets(parts)
-        records: list[tuple[bytes, bytes]] = []
-        while [tp for tp in parts if await consumer.position(tp) < ends[tp]]:
-            batch = await consumer.getmany(*parts, timeout_ms=1000)
-            records += [(r.key, r.value) for msgs in batch.values() for r in msgs]
-        return records
-    finally:
-        await consumer.stop()
+    """Every (key, value) on the raw-article topic."""
+    return [(r.key, r.value) for r in await read_records(settings, settings.topic_raw_articles)]
 
 
 @pytest.fixture
@@ -99,6 +84,8 @@ async def test_crawl_publishes_every_article_once_then_only_changes(
     assert sorted(a.title for a in articles) == sorted(a.title for a in site.articles)
     assert [key.decode() for key, _ in records] == [a.article_id for a in articles]
     assert first["errors"] >= 5, "the broken pages (404, 500, timeout, huge, bad pages) are counted"
+    assert first["detail"]["bantin/retries"] >= 2, "the 500 and the timeout are retried (RETRY_TIMES=1)"
+    assert first["detail"]["bantin/errors/http_500"] == 1, "then counted once, as failed"
     assert first["pages"] > len(site.articles)
     assert first["health_share"] == 1.0 and first["health_flag"] is None
 
@@ -124,6 +111,7 @@ async def test_crawl_publishes_every_article_once_then_only_changes(
     finally:
         state.close()
     assert [r["stats"]["changed"] for r in runs] == [1, 0, 0]
+    assert runs[-1]["stats"]["detail"]["bantin/errors/http_500"] == 1, "the failure is in the stored run"
 
 
 async def test_broker_down_fails_the_crawl_and_marks_nothing(site: SampleSite, state_url: str) -> None:

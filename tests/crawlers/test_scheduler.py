@@ -23,13 +23,13 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from prometheus_client import REGISTRY
-from test_pipelines_kafka import FAST, read_topic
 
 from crawlers.sample_site import SOURCES_FILE, SampleSite, serve
 from crawlers.scheduler import CrawlScheduler, RunResult, crawl_command, cron_trigger
 from crawlers.sources import Source, load_sources
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from tests.crawlers.test_pipelines_kafka import FAST, read_topic
 
 WAIT_FOR_RUNS = 180.0
 CRASH_AFTER = 3.5

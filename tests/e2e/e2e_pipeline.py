@@ -4,11 +4,9 @@ and counts read straight from the database and the topics."""
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +21,8 @@ from schemas.times import VIETNAM_TZ
 from services.common.kafka import make_producer
 from services.common.settings import Settings
 from services.runner.supervisor import ProcessSpec, Supervisor, bantin_argv
+from tests.kafka_reading import lag
+from tests.waiting import wait_for
 
 
 def worker_env(settings: Settings, database_url: str, tmp: str) -> dict[str, str]:
@@ -75,18 +75,22 @@ def processes(commands: dict[str, Sequence[str]], env: dict[str, str]) -> Iterat
         thread.join(60)
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 240.0, poll: float = 0.2) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(poll)
+def caught_up(settings: Settings, env: dict[str, str]) -> bool:
+    """Both workers of ``env`` have committed everything on their input topics: every raw article
+    was extracted and published, then every event stored. Checked in that order, so the events
+    topic's end is read only once the extractor has finished adding to it."""
+    return not lag(settings, env["BANTIN_EXTRACTOR_GROUP"], settings.topic_raw_articles) and not lag(
+        settings, env["BANTIN_STORAGE_GROUP"], settings.topic_events
+    )
 
 
-def wait_settled(count: Callable[[], int], target: int, what: str, timeout: float = 300.0) -> int:
-    """Wait until ``count()`` reaches ``target``, then a little longer to catch any excess."""
-    wait_for(lambda: count() >= target, f"{what} to reach {target} (at {count()})", timeout)
-    time.sleep(2.0)
+def wait_settled(
+    count: Callable[[], int], target: int, what: str, settings: Settings, env: dict[str, str]
+) -> int:
+    """Wait until ``count()`` reaches ``target`` and the workers have handled every message (so
+    any excess would be there too); the final count."""
+    wait_for(lambda: count() >= target, f"{what} to reach {target} (at {count()})")
+    wait_for(lambda: caught_up(settings, env), "the workers to commit every message")
     return count()
 
 
@@ -128,41 +132,3 @@ def publish(settings: Settings, topic: str, messages: Sequence[tuple[bytes | Non
         producer.send(topic, key=key, value=value)
     producer.flush()
     producer.close()
-
-
-def topic_size(settings: Settings, topic: str) -> int:
-    """Messages in ``topic`` (sum of its partitions' end offsets; no consumer group involved)."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
-    try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        return sum(consumer.end_offsets([TopicPartition(topic, p) for p in partitions]).values())
-    finally:
-        consumer.close()
-
-
-def read_topic(settings: Settings, topic: str, idle_seconds: float = 3.0) -> list[dict]:
-    """Every message of ``topic`` (JSON values), read with aiokafka without a consumer group."""
-    import asyncio
-
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    async def read() -> list[dict]:
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False
-        )
-        await consumer.start()
-        try:
-            await consumer.topics()
-            tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            out: list[dict] = []
-            while batch := await consumer.getmany(timeout_ms=int(idle_seconds * 1000)):
-                out += [json.loads(r.value) for records in batch.values() for r in records]
-            return out
-        finally:
-            await consumer.stop()
-
-    return asyncio.run(read())

@@ -9,17 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from e2e_pipeline import (
-    processes,
-    publish,
-    read_topic,
-    sample_raw_articles,
-    scalar,
-    topic_size,
-    wait_for,
-    wait_settled,
-    worker_env,
-)
+from e2e_pipeline import processes, publish, sample_raw_articles, scalar, wait_settled, worker_env
 
 from schemas.event import ArticleRef, Event, Extractor, Province
 from schemas.ids import event_id
@@ -28,6 +18,8 @@ from services.common.topics import create_topics
 from services.extractor.pipeline import extract
 from services.extractor.worker import events_of
 from services.runner.supervisor import bantin_argv
+from tests.kafka_reading import read_topic, topic_size
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -79,7 +71,7 @@ def test_storage_killed_mid_stream_stores_every_event_exactly_once(
         procs.kill9("storage")  # in the middle of the stream
         publish(kafka_settings, kafka_settings.topic_events, messages[2500:])
         wait_for(lambda: procs.supervisor.restarts("storage") >= 1, "the restart")
-        final = wait_settled(stored, 5000, "stored events")
+        final = wait_settled(stored, 5000, "stored events", kafka_settings, env)
 
     assert final == 5000
     distinct = scalar(database_url, "SELECT count(DISTINCT event_id) FROM events WHERE source = 'fault'")
@@ -104,7 +96,9 @@ def test_extractor_killed_mid_stream_stores_every_event_exactly_once(
         wait_for(lambda: stored_articles() >= 30, "the first articles' events")
         procs.kill9("extractor")
         wait_for(lambda: procs.supervisor.restarts("extractor") >= 1, "the restart")
-        wait_settled(stored_articles, len(_articles_of(articles)), "articles with events")
+        wait_settled(
+            stored_articles, len(_articles_of(articles)), "articles with events", kafka_settings, env
+        )
         stored_ids = _event_ids(database_url)
 
     assert stored_ids == expected
@@ -195,10 +189,8 @@ def test_malformed_raw_messages_go_to_dead_letters_and_good_ones_are_stored(
     with processes({"extractor": ["extractor"], "storage": ["storage"]}, env):
         publish(kafka_settings, kafka_settings.topic_raw_articles, mixed)
         stored_articles = lambda: scalar(database_url, "SELECT count(DISTINCT article_id) FROM events")  # noqa: E731
-        wait_settled(stored_articles, expected_articles, "articles with events")
-        wait_for(
-            lambda: len(read_topic(kafka_settings, kafka_settings.topic_dead_letters, 1.0)) >= 60, "60 DLQ"
-        )
+        wait_settled(stored_articles, expected_articles, "articles with events", kafka_settings, env)
+        wait_for(lambda: topic_size(kafka_settings, kafka_settings.topic_dead_letters) >= 60, "60 DLQ")
         letters = read_topic(kafka_settings, kafka_settings.topic_dead_letters)
 
     assert stored_articles() == expected_articles
@@ -234,7 +226,6 @@ def test_database_outage_during_ingestion_loses_nothing(
 ) -> None:
     """PostgreSQL refuses connections for a while (its sessions killed, new ones refused) while
     events keep arriving; once it is back every event is stored exactly once."""
-    import time
     import uuid
 
     import sqlalchemy as sa
@@ -265,16 +256,17 @@ def test_database_outage_during_ingestion_loses_nothing(
         events = synthetic_events(3000)
         messages = [(e.article.article_id.encode(), e.model_dump_json().encode()) for e in events]
         stored = lambda: scalar(database_url, "SELECT count(*) FROM events WHERE source = 'fault'")  # noqa: E731
-        with processes({"storage": ["storage"]}, env):
+        with processes({"storage": ["storage"]}, env) as procs:
             publish(kafka_settings, kafka_settings.topic_events, messages[:1500])
             wait_for(lambda: stored() >= 300, "the first rows")
             outage(True)
             publish(kafka_settings, kafka_settings.topic_events, messages[1500:])
             with pytest.raises(sa.exc.OperationalError):  # the outage is real
                 sa.create_engine(database_url).connect()
-            time.sleep(8)  # the worker meets the outage and must retry, not skip
+            # the worker meets the outage and must retry, not skip
+            wait_for(lambda: "database write of" in procs.log.getvalue(), "the worker to meet the outage")
             outage(False)
-            final = wait_settled(stored, 3000, "stored events")
+            final = wait_settled(stored, 3000, "stored events", kafka_settings, env)
         assert final == 3000
         assert (
             scalar(database_url, "SELECT count(DISTINCT event_id) FROM events WHERE source = 'fault'") == 3000

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_pipeline import processes, scalar, wait_for, worker_env
+from e2e_pipeline import processes, scalar, worker_env
 
 from crawlers.sample_site import SOURCES_FILE, serve
 from services.common.local_broker import free_port
 from services.common.settings import Settings
 from services.common.topics import create_topics
 from services.runner.supervisor import bantin_argv
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import pytest
 
 from services.common.local_broker import free_port
 from services.runner.supervisor import bantin_argv
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -55,14 +55,6 @@ def descendants(root: int) -> set[Proc]:
 def alive(proc: Proc) -> bool:
     stat = _stat(proc[0])
     return stat is not None and stat[1] != "Z" and stat[2] == proc[1]
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = DEADLINE) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.05)
 
 
 @dataclass

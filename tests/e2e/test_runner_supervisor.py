@@ -7,22 +7,15 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from services.runner.supervisor import ProcessSpec, Supervisor
+from tests.waiting import wait_for
 
 
 def py(code: str) -> list[str]:
     return [sys.executable, "-c", code]
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.05)
 
 
 @contextmanager

@@ -87,8 +87,9 @@ async def test_from_the_end_prints_only_new_events(kafka_settings: Settings) -> 
     create_topics(kafka_settings)
     publish(kafka_settings, EVENTS[:2])
     got: list[Event] = []
-    task = asyncio.create_task(tail_events(kafka_settings, got.append, "end", limit=1))
-    await asyncio.sleep(3.0)  # let the consumer take its position at the end
+    at_end = asyncio.Event()
+    task = asyncio.create_task(tail_events(kafka_settings, got.append, "end", limit=1, positioned=at_end.set))
+    await asyncio.wait_for(at_end.wait(), 60)
     await asyncio.to_thread(publish, kafka_settings, EVENTS[3:])
     await asyncio.wait_for(task, 60)
     assert [e.article.article_id for e in got] == ["art0003"]

@@ -3,6 +3,7 @@ the filter's matches in sort order, however the walk's windows fall, on SQLite a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -12,9 +13,11 @@ from factories import synthetic_event
 from schemas.event import Event
 from schemas.times import VIETNAM_TZ
 from services.storage import queries
+from services.storage.db import make_engine, upgrade
 from services.storage.queries import EventFilter, search_events
 from services.storage.search import fold, month_bucket
 from services.storage.writer import write_events
+from tests.databases import DATABASES, empty_database
 
 # Published every 140 hours over three years, occurred over 2,000 days, three provinces, every type.
 CORPUS = [synthetic_event(n) for n in range(0, 4_000, 20)]
@@ -52,12 +55,24 @@ FILTERS: list[tuple[dict, object]] = [
 ]  # fmt: skip
 
 
+@pytest.fixture(scope="module", params=DATABASES)
+def corpus_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[sa.Engine]:
+    """The corpus stored once per database for the module's read-only tests."""
+    with empty_database(request.param, tmp_path_factory.mktemp("walk"), request) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        write_events(engine, CORPUS)
+        yield engine
+        engine.dispose()
+
+
 @pytest.fixture
-def walking(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> sa.Engine:
-    """The corpus stored, with the month walk on for every text filter (also on PostgreSQL)."""
-    write_events(engine, CORPUS)
+def walking(corpus_engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> sa.Engine:
+    """The stored corpus, with the month walk on for every text filter (also on PostgreSQL)."""
     monkeypatch.setattr(queries, "_walks_months", lambda _conn, f, _n: queries._in_text(f))
-    return engine
+    return corpus_engine
 
 
 @pytest.mark.parametrize("max_terms", [1, 3, 24])
