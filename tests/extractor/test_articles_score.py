@@ -3,7 +3,7 @@
 Each article is written to a file the way the evaluation's scorer does ({"url", "text",
 "published_at"}) and run through ``bantin extract``'s per-file function; facts are compared with
 the gold at article level (the union of the events) with the matching rules of
-``../shared/eval/score.py``, reimplemented here in short so the test needs nothing outside the
+the evaluation kit's ``score.py``, reimplemented here in short so the test needs nothing outside the
 repository. The floor is the macro F1 reached when the test was written, minus a small margin.
 """
 
