@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv run test lint schemas bench clean
+.PHONY: venv run test test-fast lint typecheck schemas bench bench-queries clean
 
 $(BIN)/bantin: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,13 +16,31 @@ venv: $(BIN)/bantin ## create the virtualenv and install bantin with its extras
 run: venv ## offline demo: sample site → crawl → Kafka → extract → store → API (Ctrl-C stops)
 	$(BIN)/bantin demo
 
-test: venv ## lint, then the whole test suite (real broker, SQLite and PostgreSQL)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+# The suite mostly waits on brokers, databases and child processes, so it runs in parallel
+# processes (pytest-xdist) beyond the two cores; each worker starts its own local broker.
+TEST_WORKERS ?= 4
+
+test: lint typecheck ## lint, type-check, then the whole test suite (real broker, SQLite and PostgreSQL)
+	$(BIN)/pytest -n $(TEST_WORKERS)
+
+test-fast: venv ## the tests that need no broker, no PostgreSQL and no child process (< 1 min)
+	$(BIN)/pytest -m "not integration and not slow" -q
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: venv ## mypy, configured in pyproject.toml
+	$(BIN)/mypy
+
+bench: venv ## the README's benchmark figures, except the 1M-event query run (make bench-queries)
+	$(BIN)/python bench/crawl.py --articles 1000 --repeat 3
+	$(BIN)/python -m bench.extract --n 300
+	$(BIN)/python -m bench.storage --n 40000 --max-records 2000
+	$(BIN)/python -m bench.faults --good 1000 --raw 2000 --events 500
+	$(BIN)/python -m bench.e2e --n 1000 --latency-n 100 --rate 5
+
+bench-queries: venv ## query latency on 1M events, SQLite and PostgreSQL (fills for ~15 min)
+	$(BIN)/python -m bench.storage_queries --n 1000000
 
 schemas: venv ## regenerate schemas/json from the Pydantic contracts
 	$(BIN)/python -m schemas.export

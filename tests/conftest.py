@@ -89,14 +89,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
-# Fixtures that reach a real broker or database server: a test using one is an integration test,
-# whether or not its module says so (the marker is what `make test-fast` leaves out).
-SERVICE_FIXTURES = frozenset(
-    {"kafka_bootstrap", "kafka_settings", "postgres_admin_url", "database_url", "store", "fresh_store"}
-)
+# A test is an integration test when it reaches a server: the broker (through one of these fixtures)
+# or PostgreSQL (any fixture parametrized with it). SQLite files are local and fast, so the SQLite
+# cases of the database tests stay in `make test-fast`; the marker is what it leaves out.
+BROKER_FIXTURES = frozenset({"kafka_bootstrap", "kafka_settings", "postgres_admin_url"})
+# Fixtures that run real processes (a crawl in a subprocess): slow, whatever the module says.
+PROCESS_FIXTURES = frozenset({"crawl"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if SERVICE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        used = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and "postgresql" in callspec.params.values()
+        if used & BROKER_FIXTURES or on_postgres:
             item.add_marker(pytest.mark.integration)
+        if used & PROCESS_FIXTURES:
+            item.add_marker(pytest.mark.slow)

@@ -114,6 +114,7 @@ async def test_crawl_publishes_every_article_once_then_only_changes(
     assert runs[-1]["stats"]["detail"]["bantin/errors/http_500"] == 1, "the failure is in the stored run"
 
 
+@pytest.mark.slow
 async def test_broker_down_fails_the_crawl_and_marks_nothing(site: SampleSite, state_url: str) -> None:
     nowhere = Settings(kafka_bootstrap_servers=f"127.0.0.1:{free_port()}", topic_raw_articles="nowhere")
 

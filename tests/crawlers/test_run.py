@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from crawlers.sample_site import SOURCES_FILE
 from crawlers.state import CrawlState
 
@@ -20,6 +22,7 @@ def run(state_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_a_crashing_crawl_is_summarised_and_recorded(tmp_path: Path) -> None:
     state_url = f"sqlite:///{tmp_path / 'state.db'}"
 
@@ -37,6 +40,7 @@ def test_a_crashing_crawl_is_summarised_and_recorded(tmp_path: Path) -> None:
     assert last["finished_at"] is not None and last["stats"]["finish_reason"] == summary["finish_reason"]
 
 
+@pytest.mark.slow
 def test_a_bad_date_is_refused_before_any_run(tmp_path: Path) -> None:
     state_url = f"sqlite:///{tmp_path / 'state.db'}"
 

@@ -74,6 +74,7 @@ def test_two_stores_share_one_file(tmp_path) -> None:
     assert reader.known_url("s", URL)
 
 
+@pytest.mark.slow
 def test_crawls_of_two_sources_can_open_a_new_state_file_at_the_same_moment(tmp_path: Path) -> None:
     """``bantin schedule`` starts the crawls of several sources at once, all on one state file."""
     url = f"sqlite:///{tmp_path / 'state.db'}"

@@ -10,8 +10,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from services.runner.supervisor import ProcessSpec, Supervisor
 from tests.waiting import wait_for
+
+pytestmark = pytest.mark.slow  # real child processes
 
 
 def py(code: str) -> list[str]:
