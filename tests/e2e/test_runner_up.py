@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -57,24 +56,28 @@ def test_up_with_nothing_configured_runs_everything_and_stops_cleanly_on_ctrl_c(
     broker_port, api_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
     env |= {"BANTIN_DATABASE_URL": f"sqlite:///{tmp_path / 'bantin.db'}", "BANTIN_API_PORT": str(api_port)}
-    proc = subprocess.Popen(
-        bantin_argv("up", "--no-scheduler", "--broker-port", str(broker_port)),
-        cwd=tmp_path,  # no .env here
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "up.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            bantin_argv("up", "--no-scheduler", "--broker-port", str(broker_port)),
+            cwd=tmp_path,  # no .env here
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         wait_for(lambda: _healthy(f"http://127.0.0.1:{api_port}/healthz"), "the API", timeout=180)
         assert kafka_answers(f"127.0.0.1:{broker_port}")
-        time.sleep(3)  # let the workers finish joining their groups
+        # both workers have joined their groups (FastStream says so once partitions are assigned)
+        wait_for(lambda: log.read_text().count("started successfully") >= 2, "the workers to start")
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=90)
+        proc.wait(timeout=90)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
+            proc.wait()
+    out = log.read_text()
     assert proc.returncode == 0, out
     assert f"local broker (in memory) started at 127.0.0.1:{broker_port}" in out
     for name in ("extractor", "storage", "api"):
