@@ -6,6 +6,10 @@ Two promises, so that one bad message can neither lose good ones nor block them:
   the SHA-256, and the whole original is written first to the spill store;
 - a letter that cannot be recorded (broker down, spill disk full) is retried with backoff inside
   the handler, with a gauge and one log line per attempt, so the worker never commits past it.
+
+Both workers subscribe through :func:`admitting_router`, whose middleware turns every consumed
+record into the worker's contract or dead-letters it: handlers take typed messages (which is also
+what FastStream documents in AsyncAPI) and none of them decodes or dead-letters its input itself.
 """
 
 from __future__ import annotations
@@ -19,17 +23,22 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy, BaseMiddleware, ContextRepo, StreamMessage
+from faststream.exceptions import AckMessage, IgnoredException
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.publisher import DefaultPublisher
 from prometheus_client import Counter, Gauge
+from pydantic import BaseModel
 
 from schemas import DeadLetter
+from services.common.messages import admit
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# (payload, topic, key) → awaits the broker's acknowledgement
-Publish = Callable[[bytes, str, bytes | None], Awaitable[object]]
 
 PREFIX_BYTES = 64 * 1024  # what a truncated letter keeps inline, enough to read what the message was
 ENVELOPE_BYTES = 16 * 1024  # bound on a letter's size besides its payload
@@ -128,17 +137,30 @@ def original_payload(letter: DeadLetter) -> bytes:
 
 
 class DeadLetterer:
-    """Records one stage's dead letters on ``settings.topic_dead_letters`` (key = original key)."""
+    """Records one stage's dead letters through ``publisher`` (key = the original key) and counts
+    them on the stage's ``counter``."""
 
-    def __init__(self, stage: str, publish: Publish, settings: Settings) -> None:
+    def __init__(self, stage: str, publisher: DefaultPublisher, settings: Settings, counter: Counter) -> None:
         self.stage = stage
-        self.publish = publish
-        self.topic = settings.topic_dead_letters
+        self.publisher = publisher
+        self.counter = counter
         self.max_bytes = settings.dead_letter_max_bytes
         self.spill = SpillStore(settings.dead_letter_spill_dir)
 
-    async def record(self, origin: Origin, payload: bytes, exc: BaseException) -> DeadLetter:
-        """Build and publish the letter, retrying until the broker acknowledged it."""
+    @classmethod
+    def on(cls, broker: KafkaBroker, stage: str, settings: Settings, counter: Counter) -> DeadLetterer:
+        """The stage's dead-letterer, publishing through a publisher of ``broker`` (so AsyncAPI has it)."""
+        publisher = broker.publisher(
+            settings.topic_dead_letters,
+            schema=DeadLetter,
+            description=f"What the {stage} could not process, with its original bytes (key = its key).",
+        )
+        return cls(stage, publisher, settings, counter)
+
+    async def reject(self, record: ConsumerRecord[Any, Any], exc: BaseException) -> None:
+        """Dead-letter ``record`` with its original bytes, retrying until the broker acknowledged it."""
+        origin = Origin(record.topic, record.partition, record.offset, record.key)
+        payload: bytes = record.value or b""
         log.warning(
             "dead-lettering %s[%s]@%s (%d bytes): %s",
             origin.topic,
@@ -159,7 +181,7 @@ class DeadLetterer:
                     max_bytes=self.max_bytes,
                     spill=self.spill,
                 )
-                await self.publish(letter.model_dump_json().encode(), self.topic, origin.key)
+                await self.publisher.publish(letter.model_dump_json().encode(), key=origin.key)
             except Exception as failure:
                 RECORD_FAILURES.labels(self.stage).inc()
                 STALLED.labels(self.stage).set(1)
@@ -178,4 +200,92 @@ class DeadLetterer:
             STALLED.labels(self.stage).set(0)
             if letter.payload_truncated:
                 SPILLED.labels(self.stage).inc()
-            return letter
+            self.counter.inc()
+            return
+
+
+def admitting_router(
+    letters: DeadLetterer, contract: type[BaseModel], *, max_bytes: int, received: Counter | None = None
+) -> KafkaRouter:
+    """A router whose subscribers take ``contract`` instances (a batch subscriber: a list of them).
+
+    Its middleware admits each consumed record (``messages.admit``: refused over ``max_bytes`` or
+    when not a valid ``contract``) or dead-letters it through ``letters`` with its original bytes,
+    and so a single record whose handler raises (its extraction failed). A dead-lettered record is
+    acknowledged (``AckMessage``). Otherwise ``NACK_ON_ERROR`` commits a message once its handler
+    returned, and rewinds it when the handler raised: a batch handler's failure is no one record's
+    fault, and a handler raises ``NackMessage`` to have its record redelivered. The router's
+    decoder hands the admitted models to the handler as they are; ``received`` counts the records.
+    """
+    admission = _Admission(letters, contract, max_bytes, received)
+    return KafkaRouter(middlewares=(admission,), decoder=_admitted, ack_policy=AckPolicy.NACK_ON_ERROR)
+
+
+def admitted_records(msg: StreamMessage[Any]) -> tuple[ConsumerRecord[Any, Any], ...]:
+    """The records of a batch that its router admitted: one for each model the handler got, in order."""
+    records = msg.raw_message
+    assert isinstance(records, tuple), "not a batch message"
+    return records
+
+
+async def _admitted(msg: StreamMessage[Any]) -> Any:
+    """The decoder of :func:`admitting_router`: the body is already the contract (or a list of them)."""
+    return msg.body
+
+
+@dataclass(frozen=True)
+class _Admission:
+    """The middleware factory FastStream calls for every message of an :func:`admitting_router`."""
+
+    letters: DeadLetterer
+    contract: type[BaseModel]
+    max_bytes: int
+    received: Counter | None
+
+    def __call__(self, msg: Any, /, *, context: ContextRepo) -> _Admitting:
+        return _Admitting(msg, context=context, admission=self)
+
+    async def one(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        record: ConsumerRecord[Any, Any] = msg.raw_message
+        if self.received is not None:
+            self.received.inc()
+        try:
+            msg.body = admit(self.contract, record.value or b"", self.max_bytes)
+            return await call_next(msg)
+        except IgnoredException:  # AckMessage, NackMessage, …: the handler's own decision
+            raise
+        except Exception as exc:  # bad input, or handling it failed: set aside, not retried
+            await self.letters.reject(record, exc)
+            raise AckMessage() from exc
+
+    async def batch(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        records: tuple[ConsumerRecord[Any, Any], ...] = tuple(msg.raw_message)
+        if self.received is not None:
+            self.received.inc(len(records))
+        kept: list[int] = []
+        models: list[BaseModel] = []
+        for i, record in enumerate(records):
+            try:
+                models.append(admit(self.contract, record.value or b"", self.max_bytes))
+            except Exception as exc:
+                await self.letters.reject(record, exc)
+            else:
+                kept.append(i)
+        # the message goes on as the admitted batch, so a nack rewinds to the first admitted record
+        msg.raw_message = tuple(records[i] for i in kept)
+        msg.batch_headers = [msg.batch_headers[i] for i in kept] if msg.batch_headers else []
+        msg.body = models
+        return await call_next(msg)
+
+
+class _Admitting(BaseMiddleware):
+    """One consumed message going through its router's :class:`_Admission`."""
+
+    def __init__(self, msg: Any, /, *, context: ContextRepo, admission: _Admission) -> None:
+        super().__init__(msg, context=context)
+        self.admission = admission
+
+    async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        if isinstance(msg.raw_message, ConsumerRecord):
+            return await self.admission.one(call_next, msg)
+        return await self.admission.batch(call_next, msg)

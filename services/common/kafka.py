@@ -14,7 +14,7 @@ from kafka import KafkaAdminClient, KafkaProducer
 from services.common.settings import Settings, get_settings
 
 if TYPE_CHECKING:  # the crawler imports this module and needs no FastStream
-    from faststream.kafka import KafkaMessage
+    from faststream.kafka import KafkaBroker
 
 
 def _kafka_python_security(s: Settings) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def faststream_security(settings: Settings | None = None) -> Any:
     )
 
 
-def make_broker(settings: Settings | None = None, **kwargs: Any):
+def make_broker(settings: Settings | None = None, **kwargs: Any) -> KafkaBroker:
     """A FastStream KafkaBroker for the configured cluster."""
     from faststream.kafka import KafkaBroker
 
@@ -93,13 +93,3 @@ def make_broker(settings: Settings | None = None, **kwargs: Any):
     return KafkaBroker(
         bootstrap_list(s), security=faststream_security(s), client_id=s.kafka_client_id, **kwargs
     )
-
-
-async def keep_raw_bodies(msg: KafkaMessage) -> Any:
-    """A subscriber decoder that leaves the record's bytes as they are.
-
-    Both workers decode every record themselves (schema-checked, bad ones dead-lettered).
-    FastStream's own JSON decoding ran before the handler, where a deeply nested message raised
-    ``RecursionError`` that no dead-letter path saw; it also cost ~55 µs an event.
-    """
-    return msg.body

@@ -35,3 +35,13 @@ def checked_size(payload: bytes, limit: int, what: str) -> bytes:
             f"{what} of {len(payload):,} bytes is over the limit of {limit:,} (max_message_bytes)"
         )
     return payload
+
+
+def admit(model: type[M], payload: bytes, max_bytes: int) -> M:
+    """A consumed record's bytes as ``model``, the way both workers take their input.
+
+    Refused unparsed over ``max_bytes``; then pydantic-core validates the bytes directly, with its
+    own bound on nesting, so a deeply nested message is a :class:`BadMessage` like any other
+    (``json.loads`` first raised ``RecursionError``, outside every dead-letter path).
+    """
+    return decode(model, checked_size(payload, max_bytes, model.__name__))

@@ -1,10 +1,10 @@
-"""The extractor's message handling: decode → clean → extract → publish events, or dead-letter.
+"""The extractor's work on one raw article: clean → extract → publish each event, keyed by article_id.
 
-At-least-once: the offset is committed (``ack``) only after every event (or the dead letter) was
-published and acknowledged by the broker. When publishing events fails the message is rewound
-(``nack`` seeks back to it), so it is processed again instead of being skipped. A message over
-``max_message_bytes``, one that does not decode or extract, and one whose events would be too large
-to publish are dead-lettered (``services.common.dead_letters``, retried in place until recorded).
+The article arrives decoded (``services.common.dead_letters.admitting_router`` dead-letters what does
+not decode); anything raised here before publishing dead-letters it too: a failing rule, or events
+over ``max_message_bytes``. At-least-once: the offset is committed only after every event was
+published and acknowledged by the broker. When publishing fails the handler raises ``NackMessage``,
+which rewinds the partition to the message, so it is processed again instead of being skipped.
 """
 
 from __future__ import annotations
@@ -12,25 +12,21 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from faststream.kafka import KafkaMessage
+from faststream.exceptions import NackMessage
+from faststream.kafka.publisher import DefaultPublisher
 
 from schemas import Event, RawArticle
-from services.common.dead_letters import DeadLetterer, Origin, Publish
-from services.common.messages import checked_size, decode
+from services.common.messages import admit, checked_size, decode
 from services.common.settings import Settings
 from services.extractor.main_text import clean_text, html_to_text
-from services.extractor.metrics import (
-    ARTICLES_IN,
-    DEAD_LETTERS,
-    EVENTS_OUT,
-    EXTRACTION_SECONDS,
-    PUBLISH_FAILURES,
-)
+from services.extractor.metrics import EVENTS_OUT, EXTRACTION_SECONDS, PUBLISH_FAILURES
 from services.extractor.pipeline import extract
 
 log = logging.getLogger(__name__)
 
 RETRY_DELAY_SECONDS = 1.0
+
+Output = tuple[bytes, bytes]  # (value, key) of one event message
 
 
 def with_main_text(article: RawArticle) -> RawArticle:
@@ -41,50 +37,50 @@ def with_main_text(article: RawArticle) -> RawArticle:
     return article.model_copy(update={"text": text})
 
 
+def events_of_article(article: RawArticle) -> list[Event]:
+    """The events extracted from ``article`` after cleaning its text."""
+    with EXTRACTION_SECONDS.time():
+        return extract(with_main_text(article))
+
+
 def events_of(payload: bytes) -> tuple[RawArticle, list[Event]]:
     """Decode one raw-article message and extract its events; raises on a bad message."""
     article = decode(RawArticle, payload)
-    with EXTRACTION_SECONDS.time():
-        return article, extract(with_main_text(article))
+    return article, events_of_article(article)
 
 
-Output = tuple[bytes, str, bytes | None]  # (value, topic, key)
+def outputs(article: RawArticle, max_bytes: int) -> tuple[list[Event], list[Output]]:
+    """The events of ``article`` and their messages; raises when extraction fails or an event's
+    message would be over ``max_bytes``."""
+    events = events_of_article(article)
+    key = article.article_id.encode()
+    return events, [
+        (checked_size(event.model_dump_json().encode(), max_bytes, "extracted event"), key)
+        for event in events
+    ]
 
 
 def outputs_of(payload: bytes, settings: Settings) -> tuple[list[Event], list[Output]]:
-    """The events of one raw-article message and the messages to publish; raises on a bad message."""
+    """What the worker makes of one raw-article message, offline; raises where it dead-letters."""
     limit = settings.max_message_bytes
-    article, events = events_of(checked_size(payload, limit, "raw article"))
-    key = article.article_id.encode()
-    outputs: list[Output] = [
-        (checked_size(event.model_dump_json().encode(), limit, "extracted event"), settings.topic_events, key)
-        for event in events
-    ]
-    return events, outputs
+    return outputs(admit(RawArticle, payload, limit), limit)
 
 
-async def handle_message(msg: KafkaMessage, publish: Publish, settings: Settings) -> None:
-    """Process one raw-article message and commit it only once its output is published."""
-    raw = msg.raw_message
-    payload: bytes = msg.body
-    ARTICLES_IN.inc()
+async def publish_events(article: RawArticle, publisher: DefaultPublisher, settings: Settings) -> None:
+    """Publish every event of ``article`` through ``publisher``, each awaited until the broker took it.
+
+    One ``publish`` per event rather than the return value through a batch publisher: a Kafka batch
+    goes to one partition that aiokafka does not derive from the keys (random when none is given),
+    while every event must land where the default partitioner puts its key, the article id.
+    """
+    events, messages = outputs(article, settings.max_message_bytes)
     try:
-        events, outputs = outputs_of(payload, settings)
-    except Exception as exc:  # any failure to decode or extract dead-letters the message
-        origin = Origin(raw.topic, raw.partition, raw.offset, raw.key)
-        await DeadLetterer("extractor", publish, settings).record(origin, payload, exc)
-        DEAD_LETTERS.inc()
-        await msg.ack()
-        return
-    try:
-        for value, topic, key in outputs:
-            await publish(value, topic, key)
-    except Exception:
+        for value, key in messages:
+            await publisher.publish(value, key=key)
+    except Exception as exc:
         PUBLISH_FAILURES.inc()
-        log.exception("publishing failed; %s[%s]@%s will be retried", raw.topic, raw.partition, raw.offset)
+        log.exception("publishing the events of article %s failed; it will be retried", article.article_id)
         await asyncio.sleep(RETRY_DELAY_SECONDS)
-        await msg.nack()
-        return
+        raise NackMessage() from exc
     for event in events:
         EVENTS_OUT.labels(event.event_type).inc()
-    await msg.ack()

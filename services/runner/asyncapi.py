@@ -3,9 +3,11 @@
     python -m services.runner.asyncapi            # regenerate
     python -m services.runner.asyncapi --check    # exit 1 when the committed documents are stale
 
-The documents are built from the apps themselves (their subscribers, publishers and message
-models), with default settings so they describe the production topic names and do not depend on
-the machine that generates them.
+The documents are what FastStream sees of the apps: their subscribers and publishers, with the
+message models of the typed handlers and of the publishers' ``schema``; built with default
+settings so they describe the production topic names and do not depend on the machine that
+generates them. Channels, operations and components are sorted by name: a FastStream broker keeps
+its publishers in a ``WeakSet``, whose order changes from one process to the next.
 """
 
 from __future__ import annotations
@@ -16,14 +18,9 @@ import sys
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 import yaml
-from pydantic import BaseModel
 
-from schemas.dead_letter import DeadLetter
-from schemas.event import Event
-from schemas.raw_article import RawArticle
 from services.common.settings import Settings
 
 OUT_DIR = Path(__file__).resolve().parents[2] / "docs" / "asyncapi"
@@ -33,7 +30,6 @@ OUT_DIR = Path(__file__).resolve().parents[2] / "docs" / "asyncapi"
 class WorkerDoc:
     module: str  # has ``build_app(settings)``
     description: str
-    sends: tuple[str, ...]  # Settings fields naming the topics it publishes to
 
 
 APPS: dict[str, WorkerDoc] = {
@@ -41,21 +37,12 @@ APPS: dict[str, WorkerDoc] = {
         "services.extractor.app",
         "Consumes RawArticle from the raw-articles topic, publishes Event (key = article_id) to the "
         "events topic and undecodable or unextractable input to the dead-letter topic.",
-        ("topic_events", "topic_dead_letters"),
     ),
     "storage": WorkerDoc(
         "services.storage.app",
         "Consumes Event from the events topic and upserts it into the database by event_id; "
         "bad messages go to the dead-letter topic.",
-        ("topic_dead_letters",),
     ),
-}
-
-#: the contract and the key of each topic (Settings field → model, key description)
-CONTRACTS: dict[str, tuple[type[BaseModel], str]] = {
-    "topic_raw_articles": (RawArticle, "article_id"),
-    "topic_events": (Event, "article_id (all events of an article share a partition)"),
-    "topic_dead_letters": (DeadLetter, "the original message's key"),
 }
 
 
@@ -69,52 +56,11 @@ def render(name: str) -> str:
     spec = AsyncAPI(
         *app.brokers, title=f"bantin {name}", version=version("bantin"), description=worker.description
     )
-    doc = with_contracts(spec.to_specification().to_jsonable(), settings, worker.sends)
+    doc = spec.to_specification().to_jsonable()
+    sections = [(doc, "channels"), (doc, "operations"), *((doc["components"], k) for k in doc["components"])]
+    for parent, key in sections:  # in FastStream's order, which varies (see above)
+        parent[key] = dict(sorted(parent[key].items()))
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
-
-
-def with_contracts(doc: dict[str, Any], settings: Settings, sends: tuple[str, ...]) -> dict[str, Any]:
-    """Fill in what FastStream cannot see: the workers take raw bytes (to dead-letter what does
-    not parse) and publish by hand, so the message schemas and the outgoing channels come from the
-    contracts in ``schemas/``."""
-    components = doc.setdefault("components", {})
-    schemas, messages = components.setdefault("schemas", {}), components.setdefault("messages", {})
-    by_topic = {getattr(settings, field): contract for field, contract in CONTRACTS.items()}
-
-    def payload(model: type[BaseModel]) -> dict[str, str]:
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(schema.pop("$defs", {}))
-        schemas[model.__name__] = schema
-        return {"$ref": f"#/components/schemas/{model.__name__}"}
-
-    for channel in doc.get("channels", {}).values():
-        if channel["address"] in by_topic:
-            model, _ = by_topic[channel["address"]]
-            for ref in channel["messages"].values():
-                messages[ref["$ref"].rsplit("/", 1)[1]]["payload"] = payload(model)
-    schemas.pop("EmptyPayload", None)
-    for field in sends:
-        topic = getattr(settings, field)
-        model, key = CONTRACTS[field]
-        name = f"{topic}:Publish{model.__name__}"
-        messages[name] = {
-            "title": model.__name__,
-            "contentType": "application/json",
-            "payload": payload(model),
-            "bindings": {"kafka": {"key": {"type": "string", "description": key}, "bindingVersion": "0.4.0"}},
-        }
-        doc["channels"][name] = {
-            "address": topic,
-            "servers": [{"$ref": "#/servers/development"}],
-            "messages": {"Message": {"$ref": f"#/components/messages/{name}"}},
-            "bindings": {"kafka": {"topic": topic, "bindingVersion": "0.4.0"}},
-        }
-        doc.setdefault("operations", {})[f"{name}Send"] = {
-            "action": "send",
-            "channel": {"$ref": f"#/channels/{name}"},
-            "messages": [{"$ref": f"#/channels/{name}/messages/Message"}],
-        }
-    return doc
 
 
 def main(argv: list[str] | None = None) -> int:

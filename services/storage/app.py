@@ -1,10 +1,12 @@
 """The storage worker as a FastStream application: events in, database rows out.
 
-At-least-once: one consumed batch is decoded, bad messages are dead-lettered, the rest is written in
-one transaction, and only then are the offsets committed (``AckPolicy.MANUAL``). A database outage
-is retried with exponential backoff inside the handler, so nothing is acknowledged, nothing is
-lost, and the process does not crash-loop; a row the database refuses is isolated by halving the
-batch and dead-lettered alone (``refusals``); the idempotent writer makes redelivery harmless.
+At-least-once: one consumed batch goes through ``admitting_router`` (every record that is not an
+``Event`` dead-lettered alone, with its bytes), the handler writes the rest in one transaction, and
+only then are the offsets committed. A database outage is retried with exponential backoff inside
+the handler, so nothing is acknowledged, nothing is lost, and the process does not crash-loop; a
+row the database refuses is isolated by halving the batch and dead-lettered alone (``refusals``);
+any other failure rewinds the batch (``NACK_ON_ERROR``); the idempotent writer makes redelivery
+harmless.
 """
 
 from __future__ import annotations
@@ -14,14 +16,13 @@ import logging
 import time
 
 import sqlalchemy as sa
-from aiokafka import ConsumerRecord
-from faststream import AckPolicy, FastStream
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
 from schemas import Event
-from services.common.dead_letters import DeadLetterer, Origin
-from services.common.kafka import keep_raw_bodies, make_broker
-from services.common.messages import checked_size, decode
+from services.common.dead_letters import DeadLetterer, admitted_records, admitting_router
+from services.common.kafka import make_broker
 from services.common.settings import Settings
 from services.storage import metrics
 from services.storage.db import make_engine, optimize_search_index, upgrade
@@ -74,46 +75,31 @@ def build_broker(settings: Settings, engine: sa.Engine, *, max_records: int = MA
     """A broker whose batch subscriber stores every event of ``settings.topic_events`` via ``engine``."""
     broker = make_broker(settings, graceful_timeout=GRACEFUL_TIMEOUT_SECONDS)
     upkeep = SearchIndexUpkeep(engine)
+    letters = DeadLetterer.on(broker, "storage", settings, metrics.DEAD_LETTERS)
+    router = admitting_router(letters, Event, max_bytes=settings.max_message_bytes)
 
-    async def publish(value: bytes, topic: str, key: bytes | None) -> None:
-        await broker.publish(value, topic=topic, key=key)
-
-    dead_letters = DeadLetterer("storage", publish, settings)
-
-    @broker.subscriber(
+    @router.subscriber(
         settings.topic_events,
         group_id=settings.storage_group,
         auto_offset_reset="earliest",
-        ack_policy=AckPolicy.MANUAL,
         batch=True,
         max_records=max_records,
-        decoder=keep_raw_bodies,
+        no_reply=True,
+        description="Consumed in batches of Events, each message one Event.",
     )
-    async def store_events(msg: KafkaMessage) -> None:
-        """Dead-letter the undecodable messages of the batch, store the rest, then commit."""
-        records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
+    async def store_events(events: list[Event], msg: KafkaMessage) -> None:
+        """Store one batch of Events (its records that are not one were dead-lettered), then commit."""
         started = time.perf_counter()
-
-        async def reject(record: ConsumerRecord, exc: Exception) -> None:
-            origin = Origin(record.topic, record.partition, record.offset, record.key)
-            await dead_letters.record(origin, record.value, exc)
-            metrics.DEAD_LETTERS.inc()
-
-        items: list[tuple[ConsumerRecord, Event]] = []
-        for record in records:
-            try:
-                payload = checked_size(record.value, settings.max_message_bytes, "event")
-                items.append((record, decode(Event, payload)))
-            except Exception as exc:
-                await reject(record, exc)
-        result = await write_isolating(engine, items, reject)
-        await msg.ack()
+        items = list(zip(admitted_records(msg), events, strict=True))
+        result = await write_isolating(engine, items, letters.reject)
+        await msg.ack()  # before the index upkeep, which can take seconds
         metrics.EVENTS_WRITTEN.inc(result.written)
         metrics.REPLACED_DELETED.inc(result.replaced_deleted)
         metrics.STALE_SKIPPED.inc(result.stale_skipped)
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
         await upkeep.wrote(result.written)
 
+    broker.include_router(router)
     return broker
 
 
