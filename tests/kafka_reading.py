@@ -61,7 +61,8 @@ def read_topic(settings: Settings, topic: str) -> list[dict[str, Any]]:
     return [json.loads(r.value) for r in asyncio.run(read_records(settings, topic))]
 
 
-async def _lag(settings: Settings, group: str, topic: str) -> int:
+async def group_lag(settings: Settings, group: str, topic: str) -> int:
+    """Records of ``topic`` that ``group`` has not committed yet (0: it has handled everything)."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers, group_id=group, enable_auto_commit=False
     )
@@ -78,8 +79,8 @@ async def _lag(settings: Settings, group: str, topic: str) -> int:
 
 
 def lag(settings: Settings, group: str, topic: str) -> int:
-    """Records of ``topic`` that ``group`` has not committed yet (0: it has handled everything)."""
-    return asyncio.run(_lag(settings, group, topic))
+    """:func:`group_lag` from a synchronous test."""
+    return asyncio.run(group_lag(settings, group, topic))
 
 
 def topic_size(settings: Settings, topic: str) -> int:

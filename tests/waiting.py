@@ -7,8 +7,9 @@ generous deadline, so a slow or busy machine makes it slower, never wrong.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 DEADLINE = 240.0  # seconds; reached only when something is broken
 POLL = 0.05
@@ -24,11 +25,17 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = DEADLINE
 
 
 async def wait_until(
-    condition: Callable[[], bool], what: str, timeout: float = DEADLINE, poll: float = POLL
+    condition: Callable[[], bool | Awaitable[bool]], what: str, timeout: float = DEADLINE, poll: float = POLL
 ) -> None:
-    """:func:`wait_for` for a test running in an event loop (the loop keeps serving meanwhile)."""
+    """:func:`wait_for` for a test running in an event loop (the loop keeps serving meanwhile);
+    ``condition`` may be a coroutine function."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not await _holds(condition):
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what} after {timeout:.0f}s")
         await asyncio.sleep(poll)
+
+
+async def _holds(condition: Callable[[], bool | Awaitable[bool]]) -> bool:
+    result = condition()
+    return bool(await result) if inspect.isawaitable(result) else bool(result)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from worker_run import wait_until
 
 from schemas import RawArticle
 from services.common.kafka import make_producer
@@ -17,6 +16,7 @@ from services.common.topics import create_topics
 from services.extractor.app import build_broker
 from services.storage.app import build_app
 from services.storage.db import make_engine
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -80,13 +80,15 @@ async def test_an_edit_replaces_the_event_set_and_a_late_old_copy_does_not(
         await storage.start()
         try:
             publish(s, FIRE)
-            await wait_until(lambda: stored_types(database_url) == ["fire"])
+            await wait_until(lambda: stored_types(database_url) == ["fire"], "the first version's event")
             publish(s, ARREST)
-            await wait_until(lambda: stored_types(database_url) == ["arrest"])
+            await wait_until(lambda: stored_types(database_url) == ["arrest"], "the edit's event")
             publish(s, FIRE, ARREST.model_copy(update={"title": "Bắt giữ đối tượng trộm cắp tài sản (sửa)"}))
             engine = make_engine(database_url)
             try:
-                await wait_until(lambda: _title(engine) == "Bắt giữ đối tượng trộm cắp tài sản (sửa)")
+                await wait_until(
+                    lambda: _title(engine) == "Bắt giữ đối tượng trộm cắp tài sản (sửa)", "the edited title"
+                )
             finally:
                 engine.dispose()
             assert stored_types(database_url) == ["arrest"], "the late copy of the fire text came back"

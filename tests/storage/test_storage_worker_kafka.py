@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 import sqlalchemy as sa
 from factories import synthetic_events
 from faststream.kafka import KafkaMessage
 from prometheus_client import REGISTRY
 from tcp_proxy import TcpProxy
-from worker_run import wait_until
 
 from schemas import DeadLetter
 from services.common.kafka import make_broker, make_producer
@@ -18,6 +15,8 @@ from services.common.settings import Settings
 from services.common.topics import create_topics
 from services.storage.app import build_app
 from services.storage.db import make_engine
+from tests.kafka_reading import group_lag
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -65,9 +64,15 @@ async def test_events_stored_once_and_bad_messages_dead_lettered(
         await watcher.start()
         await app.start()
         try:
-            await wait_until(lambda: event_count(database_url) == 60 and len(letters) == 2)
+            await wait_until(
+                lambda: event_count(database_url) == 60 and len(letters) == 2, "60 rows, 2 letters"
+            )
             produce(s, [e.model_dump_json().encode() for e in events])  # the same 60 again
-            await asyncio.sleep(3)
+
+            async def all_committed() -> bool:
+                return await group_lag(s, s.storage_group, s.topic_events) == 0
+
+            await wait_until(all_committed, "the worker to commit the repeated events")
             assert event_count(database_url) == 60
         finally:
             await app.stop()
@@ -90,18 +95,19 @@ async def test_postgres_outage_loses_nothing(kafka_settings: Settings, database_
     await app.start()
     try:
         produce(s, [e.model_dump_json().encode() for e in events[:50]])
-        await wait_until(lambda: event_count(database_url) == 50)
+        await wait_until(lambda: event_count(database_url) == 50, "50 rows")
         retries_before = REGISTRY.get_sample_value("bantin_storage_write_retries_total") or 0
         await proxy.cut()
         produce(s, [e.model_dump_json().encode() for e in events[50:]])
         await wait_until(
             lambda: (
                 (REGISTRY.get_sample_value("bantin_storage_write_retries_total") or 0) >= retries_before + 2
-            )
-        )  # the worker failed to write and backed off, without acking
+            ),
+            "the worker to fail to write and back off, without acking",
+        )
         assert event_count(database_url) == 50
         await proxy.restore()
-        await wait_until(lambda: event_count(database_url) == 200)
+        await wait_until(lambda: event_count(database_url) == 200, "200 rows")
     finally:
         await app.stop()
         await proxy.cut()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from faststream.kafka import KafkaMessage
@@ -11,14 +10,7 @@ from schemas import DeadLetter
 from services.common.kafka import make_broker
 from services.common.settings import Settings
 from services.storage.app import build_app
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
-    async def loop() -> None:
-        while not condition():
-            await asyncio.sleep(0.2)
-
-    await asyncio.wait_for(loop(), timeout)
+from tests.waiting import wait_until
 
 
 async def store_until(
@@ -37,7 +29,7 @@ async def store_until(
         await watcher.start()
         await app.start()
         try:
-            await wait_until(lambda: condition(letters))
+            await wait_until(lambda: condition(letters), "the condition on the dead letters")
         finally:
             await app.stop()
     return letters
