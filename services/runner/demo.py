@@ -128,12 +128,12 @@ def run_demo(
             say(f"from the shell: bantin events --source {DEMO_SOURCE}; bantin stats --group-by event_type")
             if keep_running:
                 say("Ctrl-C stops the demo")
-                while thread.is_alive():
-                    thread.join(0.5)
+                while not supervisor.finished.wait(0.5):
+                    pass
             return 0
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see services.common.processes): a clean stop
             return 0
         finally:
             supervisor.stop()
-            if thread.is_alive():
-                thread.join(60)
+            if thread.ident is not None:  # started: wait until it has stopped every child
+                supervisor.finished.wait(60)

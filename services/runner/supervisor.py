@@ -120,6 +120,9 @@ class Supervisor:
         self.out = PrefixedOutput(self.stream, width)
         self.children = [_Child(spec) for spec in self.specs]
         self._stop = threading.Event()
+        # set once every child is stopped; waited on rather than Thread.join, because a join cut
+        # short by KeyboardInterrupt can leave the thread looking finished when it is not (CPython)
+        self.finished = threading.Event()
 
     def log(self, message: str) -> None:
         self.out.write("supervisor", message)
@@ -153,6 +156,7 @@ class Supervisor:
                     self._check(child, now)
         finally:
             self.shutdown()
+            self.finished.set()
 
     def _start(self, child: _Child) -> None:
         child.proc, child.pump = _spawn(child.spec, self.out)
