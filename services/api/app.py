@@ -12,18 +12,19 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import FastAPI, HTTPException, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
-from services.api.models import ArticleOut, EventOut, EventPage, StatsOut
-from services.api.params import event_filter, invalid
+from schemas.event import Event
+from services.api.models import ArticleOut, EventPage, StatsOut
+from services.api.params import QueryFilter, invalid
 from services.common.settings import Settings, get_settings
 from services.storage import queries
 from services.storage.db import make_engine
-from services.storage.queries import DEFAULT_LIMIT, MAX_LIMIT, EventFilter, GroupBy, SortKey
+from services.storage.queries import DEFAULT_LIMIT, MAX_LIMIT, GroupBy, SortKey
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def create_app(config: Settings | str | None = None) -> FastAPI:
     @app.get("/events", response_model=EventPage, tags=["events"])
     def list_events(
         response: Response,
-        filter: Annotated[EventFilter, Depends(event_filter)],
+        filter: Annotated[QueryFilter, Query()],
         sort: Annotated[SortKey, Query(description="'-' for descending")] = "-published_at",
         cursor: Annotated[
             str | None, Query(max_length=1000, description="next_cursor of the previous page")
@@ -74,7 +75,7 @@ def create_app(config: Settings | str | None = None) -> FastAPI:
             "limit_capped": page.limit_capped,
         }
 
-    @app.get("/events/{event_id}", response_model=EventOut, tags=["events"])
+    @app.get("/events/{event_id}", response_model=Event, tags=["events"])
     def read_event(event_id: str) -> dict[str, Any]:
         event = queries.get_event(engine, event_id)
         if event is None:
@@ -91,7 +92,7 @@ def create_app(config: Settings | str | None = None) -> FastAPI:
 
     @app.get("/stats", response_model=StatsOut, tags=["stats"])
     def read_stats(
-        filter: Annotated[EventFilter, Depends(event_filter)],
+        filter: Annotated[QueryFilter, Query()],
         group_by: Annotated[
             list[GroupBy] | None, Query(description="repeat to group by several keys")
         ] = None,

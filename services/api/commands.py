@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-if TYPE_CHECKING:
-    from services.storage.queries import GroupBy
+from services.api.filter_options import filter_options
+from services.storage.filters import DEFAULT_LIMIT, MAX_LIMIT, EventFilter, GroupBy, SortKey
 
 
 class Format(StrEnum):
@@ -24,39 +23,9 @@ class Format(StrEnum):
     csv = "csv"
 
 
-# The choices of services.storage.queries (SORT_KEYS, GROUP_BYS; a test keeps them equal), spelled
-# out so that `bantin --help` does not import SQLAlchemy and the tables.
-class Sort(StrEnum):
-    published_at_desc = "-published_at"
-    published_at = "published_at"
-    occurred_on_desc = "-occurred_on"
-    occurred_on = "occurred_on"
-
-
-class GroupKey(StrEnum):
-    province = "province"
-    province_current = "province_current"
-    event_type = "event_type"
-    month = "month"
-    source = "source"
-
-
-DEFAULT_LIMIT = 50
-
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help="default: BANTIN_DATABASE_URL", show_default=False)
 ]
-DateFrom = Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="YYYY-MM-DD")]
-DateTo = Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="YYYY-MM-DD")]
-Province = Annotated[str | None, typer.Option(help="as named at the time or its post-2025 unit")]
-EventTypes = Annotated[list[str] | None, typer.Option("--event-type", help="repeat for several")]
-DateField = Annotated[str, typer.Option(help="occurred_on or published_at: the date --from/--to bound")]
-Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD, inclusive")]
-Source = Annotated[str | None, typer.Option(help="source id")]
-PersonName = Annotated[str | None, typer.Option("--person", help="whole name or a run of its words")]
-Rank = Annotated[str | None, typer.Option(help="e.g. 'Đại tá'")]
-AwardKind = Annotated[str | None, typer.Option(help="e.g. 'Bằng khen'")]
-Words = Annotated[str | None, typer.Option("--q", "-q", help="words in title/summary/text")]
 OutputFormat = Annotated[Format, typer.Option("--format", help="output format")]
 
 EVENT_COLUMNS = ("event_id", "event_type", "occurred_on", "published_at", "province", "source", "title")
@@ -64,8 +33,8 @@ EVENT_COLUMNS = ("event_id", "event_type", "occurred_on", "published_at", "provi
 
 def register(app: typer.Typer) -> None:
     app.command("api")(api)
-    app.command("events")(events)
-    app.command("stats")(stats)
+    app.command("events")(filter_options(events))
+    app.command("stats")(filter_options(stats))
 
 
 def api(
@@ -85,28 +54,19 @@ def api(
 
 
 def events(
-    province: Province = None,
-    event_type: EventTypes = None,
-    date_field: DateField = "occurred_on",
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    source: Source = None,
-    person: PersonName = None,
-    rank: Rank = None,
-    award_kind: AwardKind = None,
-    q: Words = None,
-    sort: Annotated[Sort, typer.Option(help="'-' for descending")] = Sort.published_at_desc,
+    *,
+    filter: EventFilter,
+    sort: Annotated[SortKey, typer.Option(help="'-' for descending")] = "-published_at",
     cursor: Annotated[str | None, typer.Option(help="next cursor printed by the previous page")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="page size (capped at 500)")] = DEFAULT_LIMIT,
+    limit: Annotated[int, typer.Option(min=1, help=f"page size (capped at {MAX_LIMIT})")] = DEFAULT_LIMIT,
     output: OutputFormat = Format.table,
     database_url: DatabaseUrl = None,
 ) -> None:
     """List stored events matching the filters, one page at a time; the next cursor goes to stderr."""
     from services.storage import queries
 
-    event_filter = _filter(locals())
     try:
-        page = queries.search_events(_engine(database_url), event_filter, sort.value, cursor, limit)
+        page = queries.search_events(_engine(database_url), filter, sort, cursor, limit)
     except queries.InvalidCursor as exc:
         raise typer.BadParameter(str(exc), param_hint="--cursor") from exc
     if output is Format.json:
@@ -122,51 +82,21 @@ def events(
 
 
 def stats(
-    group_by: Annotated[list[GroupKey] | None, typer.Option("--group-by", help="repeat for several")] = None,
-    province: Province = None,
-    event_type: EventTypes = None,
-    date_field: DateField = "occurred_on",
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    source: Source = None,
-    person: PersonName = None,
-    rank: Rank = None,
-    award_kind: AwardKind = None,
-    q: Words = None,
+    *,
+    group_by: Annotated[list[GroupBy] | None, typer.Option("--group-by", help="repeat for several")] = None,
+    filter: EventFilter,
     output: OutputFormat = Format.table,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Count stored events per province, event_type, month and/or source."""
     from services.storage import queries
 
-    # typer admits only GroupKey's values, and mypy checks that each is a GroupBy literal
-    keys: list[GroupBy] = list(dict.fromkeys(key.value for key in group_by or []))
-    rows = queries.stats(_engine(database_url), keys, _filter(locals()))
+    keys = list(dict.fromkeys(group_by or []))
+    rows = queries.stats(_engine(database_url), keys, filter)
     if output is Format.json:
         typer.echo(json.dumps({"group_by": keys, "rows": rows}, ensure_ascii=False, indent=2))
     else:
         _write(rows, [*keys, "count"], output)
-
-
-def _filter(options: dict[str, Any]) -> Any:
-    """Build the query layer's EventFilter, reporting a bad value against its option name."""
-    from pydantic import ValidationError
-
-    from services.storage.queries import EventFilter
-
-    values = {name: options[name] for name in EventFilter.model_fields}
-    values["event_type"] = tuple(values["event_type"] or ())
-    for name in ("date_from", "date_to"):
-        values[name] = values[name].date() if values[name] else None
-    try:
-        return EventFilter(**values)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        name = str(error["loc"][0]) if error["loc"] else "from"
-        option = {"date_from": "from", "date_to": "to"}.get(name, name).replace("_", "-")
-        raise typer.BadParameter(
-            error["msg"].removeprefix("Value error, "), param_hint=f"--{option}"
-        ) from exc
 
 
 def _engine(database_url: str | None) -> Any:

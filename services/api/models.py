@@ -1,14 +1,16 @@
-"""Response bodies of the API (they give the OpenAPI document its shapes)."""
+"""Response bodies of the API (they give the OpenAPI document its shapes).
+
+Events and articles are the schema's own models (``schemas.event``): the API returns what was on
+the topic, so it declares no copy of them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from schemas.event import Event
-
-EventOut = Event
+from schemas.event import ArticleRef, Event
 
 
 class EventPage(BaseModel):
@@ -18,13 +20,9 @@ class EventPage(BaseModel):
     limit_capped: bool = Field(description="true when the requested limit was over the cap")
 
 
-class ArticleOut(BaseModel):
-    article_id: str
-    url: str
-    source: str
-    title: str | None = None
-    published_at: AwareDatetime | None = None
-    text: str | None = None
+class ArticleOut(ArticleRef):
+    """The stored article (its text is the one the stored events come from) and those events."""
+
     events: list[Event]
 
 

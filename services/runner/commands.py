@@ -73,7 +73,9 @@ def demo(
 def tail_events_command(
     from_beginning: bool = typer.Option(False, "--from-beginning", help="start at the oldest retained event"),
     since: str = typer.Option(None, help="start at this time: ISO 8601 (2026-11-20T08:00Z) or an age (7d)"),
-    province: list[str] = typer.Option([], help="keep only this province (repeatable)"),
+    province: list[str] = typer.Option(
+        [], help="keep only this province, as named then or its post-2025 unit (repeatable)"
+    ),
     event_type: list[str] = typer.Option([], "--type", help="keep only this event type (repeatable)"),
     group: str = typer.Option(None, help="consume in this consumer group (commits offsets, resumes later)"),
     limit: int = typer.Option(None, help="stop after this many events"),
@@ -84,7 +86,7 @@ def tail_events_command(
     import contextlib
 
     from schemas.event import EVENT_TYPES
-    from services.runner.tail import EventFilter, StartAt, parse_since, tail_events
+    from services.runner.tail import StartAt, TailFilter, parse_since, tail_events
 
     if from_beginning and since:
         raise typer.BadParameter("give either --from-beginning or --since, not both")
@@ -101,7 +103,7 @@ def tail_events_command(
     def emit(event) -> None:
         typer.echo(event.model_dump_json())
 
-    keep = EventFilter(provinces=tuple(province), types=tuple(event_type))
+    keep = TailFilter(provinces=tuple(province), types=tuple(event_type))
     settings = get_settings()
     with contextlib.suppress(KeyboardInterrupt):
         run = tail_events(settings, emit, start, keep, group=group, limit=limit, idle_timeout=idle_timeout)

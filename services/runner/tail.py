@@ -18,6 +18,7 @@ from schemas.event import Event
 from services.common.kafka import bootstrap_list
 from services.common.messages import BadMessage, decode
 from services.common.settings import Settings
+from services.storage.filters import in_province
 
 StartAt = Literal["end", "beginning"] | datetime
 
@@ -40,8 +41,15 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
 
 
 @dataclass(frozen=True)
-class EventFilter:
-    """Keep events of these provinces (case-insensitive) and types; empty means any."""
+class TailFilter:
+    """Keep events of any of these provinces and types; empty means any.
+
+    Not the query layer's :class:`~services.storage.filters.EventFilter`: this one is a predicate
+    over live messages, with several provinces, and only province and type (of that filter's ten
+    fields the ones a message answers without the database's indexes). A province is matched as
+    that filter matches it (:func:`~services.storage.filters.in_province`: folded, as named at
+    the time or its post-2025 unit).
+    """
 
     provinces: Collection[str] = ()
     types: Collection[str] = ()
@@ -49,10 +57,7 @@ class EventFilter:
     def __call__(self, event: Event) -> bool:
         if self.types and event.event_type not in self.types:
             return False
-        if self.provinces:
-            wanted = {p.casefold() for p in self.provinces}
-            return event.province is not None and event.province.name.casefold() in wanted
-        return True
+        return not self.provinces or any(in_province(p, event.province) for p in self.provinces)
 
 
 def aiokafka_security(s: Settings) -> dict[str, Any]:
@@ -73,7 +78,7 @@ async def tail_events(
     settings: Settings,
     emit: Callable[[Event], None],
     start: StartAt = "end",
-    keep: Callable[[Event], bool] = EventFilter(),
+    keep: Callable[[Event], bool] = TailFilter(),
     group: str | None = None,
     limit: int | None = None,
     idle_timeout: float | None = None,
@@ -83,8 +88,8 @@ async def tail_events(
 
     Stops after ``limit`` events, or after ``idle_timeout`` seconds without a message, or never.
     Without ``group``, ``positioned`` is called once the start offsets are fixed: every event
-    published after that is seen. Undecodable messages are reported on stderr and skipped (the storage worker dead-letters
-    them).
+    published after that is seen. Undecodable messages are reported on stderr and skipped (the
+    storage worker dead-letters them).
     """
     from aiokafka import AIOKafkaConsumer, TopicPartition
 

@@ -116,7 +116,7 @@ def month_tokens(occurred_on: date | None, published_at: datetime | None) -> str
     """The tokens of the months an event sorts in, appended to its ``search_text`` after the facets.
 
     A full-text filter then reads a page a few months at a time in the page's order
-    (``queries._month_walk``): the index answers those months' matches, not every match in the
+    (``planner._month_walk``): the index answers those months' matches, not every match in the
     table for the database to sort.
     """
     dated = (("occurred_on", occurred_on), ("published_at", published_at))

@@ -15,10 +15,10 @@ import httpx
 from api_corpus import SAMPLE, Store, ids
 from typer.testing import CliRunner
 
-from services.api.commands import DEFAULT_LIMIT, GroupKey, Sort
 from services.cli import app
 from services.common.local_broker import free_port
 from services.storage import queries
+from services.storage.queries import EventFilter
 
 runner = CliRunner()
 
@@ -105,10 +105,29 @@ def test_bad_options_name_the_option(store: Store) -> None:
         assert option in err, (args, err)
 
 
-def test_cli_choices_are_the_query_layers() -> None:
-    assert tuple(Sort) == queries.SORT_KEYS
-    assert tuple(GroupKey) == queries.GROUP_BYS
-    assert DEFAULT_LIMIT == queries.DEFAULT_LIMIT
+def test_repeated_event_types(store: Store) -> None:
+    code, out, _ = bantin(
+        store, "events", "--event-type", "arrest", "--event-type", "drug_case", "--format", "json"
+    )
+    assert code == 0, out
+    assert {item["event_id"] for item in json.loads(out)["items"]} == ids("arrest", "drugs")
+
+
+def test_cli_choices_are_the_query_layers(store: Store) -> None:
+    """The options come from the query layer's declarations: every sort and grouping key is
+    accepted, the page size defaults to its default, and every filter field is an option."""
+    for sort in queries.SORT_KEYS:
+        code, out, _ = bantin(store, "events", "--sort", sort, "--format", "json")
+        assert code == 0, (sort, out)
+        assert json.loads(out)["limit"] == queries.DEFAULT_LIMIT
+    for key in queries.GROUP_BYS:
+        code, out, _ = bantin(store, "stats", "--group-by", key, "--format", "json")
+        assert code == 0 and json.loads(out)["group_by"] == [key], (key, out)
+    for command in ("events", "stats"):
+        shown = runner.invoke(app, [command, "--help"]).stdout
+        for name in EventFilter.model_fields:
+            option = {"date_from": "--from", "date_to": "--to"}.get(name, f"--{name.replace('_', '-')}")
+            assert f"{option} " in shown, (command, option)
 
 
 def test_bantin_api_serves_the_database(store: Store) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from api_corpus import SAMPLE, Store, ids
+from api_corpus import SAMPLE, Store, at, ids
 from fastapi.testclient import TestClient
 
-from schemas.event import Event
+from schemas.event import ArticleRef, Event
 from services.api.app import create_app
 from services.common.local_broker import free_port
 from services.storage.queries import MAX_LIMIT
@@ -22,7 +23,7 @@ def client(store: Store) -> Iterator[TestClient]:
         yield client
 
 
-def event_ids(client: TestClient, **params: object) -> set[str]:
+def event_ids(client: TestClient, **params: Any) -> set[str]:
     response = client.get("/events", params={"limit": MAX_LIMIT, **params})
     assert response.status_code == 200, response.text
     return {item["event_id"] for item in response.json()["items"]}
@@ -40,11 +41,13 @@ def test_filters_as_query_parameters(client: TestClient) -> None:
     assert event_ids(client, rank="Đại tá") == ids("commendation")
     assert event_ids(client, award_kind="Giay khen") == ids("commendation", "arrest")
     assert event_ids(client, q="lua dao") == ids("fraud")
+    # parameters the filter does not know are someone else's (sort, limit) or ignored, as before
+    assert event_ids(client, province="Bac Kan", utm_source="mail") == ids("commendation", "arrest")
 
 
 def test_items_are_events_and_pages_chain(client: TestClient) -> None:
     seen: list[str] = []
-    params: dict[str, object] = {"limit": 2, "sort": "occurred_on"}
+    params: dict[str, Any] = {"limit": 2, "sort": "occurred_on"}
     while True:
         body = client.get("/events", params=params).json()
         seen += [Event.model_validate(item).event_id for item in body["items"]]
@@ -134,6 +137,19 @@ def test_single_event_and_article(client: TestClient) -> None:
     assert article["url"] == event.article.url
     assert [item["event_id"] for item in article["events"]] == [event.event_id]
     assert client.get("/articles/nope").status_code == 404
+
+
+def test_article_is_the_stored_article_ref(fresh_store: Store) -> None:
+    """An article is returned as the events carry it (``ArticleRef``), with the stored text's hash."""
+    event = SAMPLE["drugs"]
+    fetched = at("2024-03-06", hour=9)
+    article = event.article.model_copy(update={"content_hash": "h1", "fetched_at": fetched})
+    fresh_store.write(event.model_copy(update={"article": article}))
+    with TestClient(create_app(fresh_store.url)) as client:
+        body = client.get(f"/articles/{article.article_id}").json()
+    assert (body["content_hash"], body["fetched_at"]) == ("h1", "2024-03-06T09:00:00Z")
+    assert set(body) == {*ArticleRef.model_fields, "events"}
+    assert (body["url"], body["source"], body["title"]) == (article.url, article.source, article.title)
 
 
 def test_stats(client: TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,12 +11,13 @@ from api_corpus import SAMPLE, Store, at, ids, make_event
 from pydantic import ValidationError
 
 from schemas.event import Event
-from services.storage import queries
+from services.storage import caches, planner
 from services.storage.queries import (
     MAX_LIMIT,
     Cursor,
     EventFilter,
     InvalidCursor,
+    SortKey,
     get_article,
     get_event,
     search_events,
@@ -45,7 +47,7 @@ def expected_order(events: list[Event], sort: str) -> list[str]:
     return [e.event_id for e in dated] + undated
 
 
-def all_pages(store: Store, sort: str, limit: int, **filters: object) -> list[str]:
+def all_pages(store: Store, sort: SortKey, limit: int, **filters: object) -> list[str]:
     seen: list[str] = []
     cursor = None
     while True:
@@ -146,7 +148,7 @@ def test_person_name(
     store: Store, person: str, names: tuple[str, ...], inline: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Found through the list of matching ids (few matches) or the key-range subquery (many)."""
-    monkeypatch.setattr(queries, "INLINE_PERSON_EVENTS", inline)
+    monkeypatch.setattr(planner, "SETTINGS", replace(planner.SETTINGS, inline_person_events=inline))
     assert found(store, person=person) == ids(*names)
     assert found(store, person=person, rank="Đại tá") == ids(*names) & ids("commendation")
 
@@ -216,7 +218,7 @@ def test_q_with_province_and_type_is_the_intersection(
     (no probe of the sort order is tried)."""
     if word_share is not None:
         shares = dict.fromkeys(fold(q).split(), word_share)
-        monkeypatch.setattr(queries._term_shares, "of", lambda _conn: shares)
+        monkeypatch.setattr(caches.term_shares, "of", lambda _conn: shares)
     without_q = found(store, province=province, event_type=types)
     assert found(store, q=q, province=province, event_type=types) == found(store, q=q) & without_q
     counted = stats(store.engine, [], EventFilter(q=q, province=province, event_type=types))
@@ -229,8 +231,8 @@ def test_probe_is_skipped_when_statistics_expect_too_few_matches(
     wanted = EventFilter(q="phong trao", province="Bac Kan")
     with store.engine.connect() as conn:
         for share, expected in ((0.001, False), (0.5, True)):
-            monkeypatch.setattr(queries._term_shares, "of", lambda _conn, s=share: {"phong": s, "trao": 1.0})
-            may_fill = queries._may_fill_probe(conn, wanted, 51)
+            monkeypatch.setattr(caches.term_shares, "of", lambda _conn, s=share: {"phong": s, "trao": 1.0})
+            may_fill = planner._may_fill_probe(conn, wanted, 51, planner.SETTINGS)
             assert may_fill is (expected if conn.dialect.name == "postgresql" else True)
 
 
@@ -279,7 +281,7 @@ def test_sql_injection_is_harmless(store: Store, field: str, attack: str) -> Non
 
 
 @pytest.mark.parametrize("sort", ["-published_at", "published_at", "-occurred_on", "occurred_on"])
-def test_sort_puts_undated_rows_last_and_breaks_ties_by_event_id(store: Store, sort: str) -> None:
+def test_sort_puts_undated_rows_last_and_breaks_ties_by_event_id(store: Store, sort: SortKey) -> None:
     page = search_events(store.engine, sort=sort, limit=MAX_LIMIT)
     assert [item["event_id"] for item in page.items] == expected_order(list(SAMPLE.values()), sort)
     assert page.next_cursor is None
@@ -287,12 +289,12 @@ def test_sort_puts_undated_rows_last_and_breaks_ties_by_event_id(store: Store, s
 
 @pytest.mark.parametrize("sort", ["-published_at", "occurred_on"])
 @pytest.mark.parametrize("limit", [1, 2, 4])
-def test_pages_cover_everything_once(store: Store, sort: str, limit: int) -> None:
+def test_pages_cover_everything_once(store: Store, sort: SortKey, limit: int) -> None:
     assert all_pages(store, sort, limit) == expected_order(list(SAMPLE.values()), sort)
 
 
 @pytest.mark.parametrize("sort", ["-occurred_on", "published_at"])
-def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(fresh_store: Store, sort: str) -> None:
+def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(fresh_store: Store, sort: SortKey) -> None:
     original = expected_order(list(SAMPLE.values()), sort)
     first = search_events(fresh_store.engine, sort=sort, limit=2)
     seen = [item["event_id"] for item in first.items]
@@ -327,11 +329,11 @@ def test_rows_inserted_between_pages_cause_no_gaps_or_repeats(fresh_store: Store
 )
 @pytest.mark.parametrize("sort", ["-occurred_on", "published_at"])
 def test_filtered_pages_match_the_unpaged_answer(
-    store: Store, monkeypatch: pytest.MonkeyPatch, probe_rows: tuple[int, int], filters: dict, sort: str
+    store: Store, monkeypatch: pytest.MonkeyPatch, probe_rows: tuple[int, int], filters: dict, sort: SortKey
 ) -> None:
     """Whether a window of the sort order holds a page (a probe) or not, pages agree."""
-    monkeypatch.setattr(queries, "PROBE_ROWS", probe_rows[0])
-    monkeypatch.setattr(queries, "DEEP_PROBE_ROWS", probe_rows[1])
+    knobs = replace(planner.SETTINGS, probe_rows=probe_rows[0], deep_probe_rows=probe_rows[1])
+    monkeypatch.setattr(planner, "SETTINGS", knobs)
     whole = search_events(store.engine, EventFilter(**filters), sort=sort, limit=MAX_LIMIT).items
     assert len(whole) >= 2
     assert all_pages(store, sort, 1, **filters) == [item["event_id"] for item in whole]

@@ -14,7 +14,7 @@ from services.cli import app
 from services.common.kafka import make_producer
 from services.common.settings import Settings
 from services.common.topics import create_topics
-from services.runner.tail import EventFilter, parse_since, tail_events
+from services.runner.tail import TailFilter, parse_since, tail_events
 
 pytestmark = pytest.mark.integration
 
@@ -65,7 +65,7 @@ async def test_filters_by_province_case_insensitively_and_type(kafka_settings: S
     create_topics(kafka_settings)
     publish(kafka_settings, EVENTS)
     got: list[Event] = []
-    keep = EventFilter(provinces=("bắc kạn",), types=("arrest",))
+    keep = TailFilter(provinces=("bắc kạn",), types=("arrest",))
     await tail_events(kafka_settings, got.append, "beginning", keep, idle_timeout=3.0)
     assert [e.article.article_id for e in got] == ["art0002"]
 
@@ -115,6 +115,18 @@ def test_cli_rejects_bad_arguments_with_a_message() -> None:
     result = runner.invoke(app, ["tail", "events", "--since", "last tuesday"])
     assert result.exit_code == 2
     assert "cannot read 'last tuesday' as a time" in result.output
+
+
+def test_provinces_are_matched_as_the_query_layer_matches_them() -> None:
+    """Folded, as named at the time or the post-2025 unit, any of several; then the types."""
+    merged = EVENTS[2].model_copy(update={"province": Province(name="Bắc Kạn", current="Thái Nguyên")})
+    assert TailFilter(provinces=("Bac Kan",))(merged)
+    assert TailFilter(provinces=("  thai   NGUYEN",))(merged)
+    assert TailFilter(provinces=("Cao Bằng", "Thái Nguyên"), types=("arrest",))(merged)
+    assert not TailFilter(provinces=("Thái Nguyên",), types=("fire",))(merged)
+    assert not TailFilter(provinces=("Lạng Sơn",))(merged)
+    assert not TailFilter(provinces=("Bac Kan",))(merged.model_copy(update={"province": None}))
+    assert TailFilter()(merged.model_copy(update={"province": None}))
 
 
 def test_parse_since_reads_iso_and_ages() -> None:

@@ -155,7 +155,7 @@ def test_upgrade_to_month_tokens_lets_text_filters_walk_events_stored_before(dat
     reads a page month by month, finds events stored before, in either sort order."""
     from factories import synthetic_event
 
-    from services.storage import queries
+    from services.storage import fulltext, planner
     from services.storage.queries import EventFilter, search_events
     from services.storage.writer import _rows, articles, events
 
@@ -169,7 +169,7 @@ def test_upgrade_to_month_tokens_lets_text_filters_walk_events_stored_before(dat
         day = event.occurred_on if field == "occurred_on" else event.article.published_at
         token = month_token(field, month_bucket(day))
         with engine.connect() as conn:
-            condition = queries._text_condition(conn, wanted, months=[token])
+            condition = fulltext.text_condition(conn, wanted, planner.SETTINGS, months=[token])
             return set(conn.execute(sa.select(events.c.event_id).where(condition)).scalars())
 
     try:

@@ -1,9 +1,10 @@
-"""Full-text filters read pages month by month (``queries._month_walk``): the pages must be exactly
+"""Full-text filters read pages month by month (``planner._month_walk``): the pages must be exactly
 the filter's matches in sort order, however the walk's windows fall, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -12,9 +13,9 @@ from factories import synthetic_event
 
 from schemas.event import Event
 from schemas.times import VIETNAM_TZ
-from services.storage import queries
+from services.storage import fulltext, planner
 from services.storage.db import make_engine, upgrade
-from services.storage.queries import EventFilter, search_events
+from services.storage.queries import EventFilter, SortKey, search_events
 from services.storage.search import fold, month_bucket
 from services.storage.writer import write_events
 from tests.databases import DATABASES, empty_database
@@ -71,7 +72,7 @@ def corpus_engine(
 @pytest.fixture
 def walking(corpus_engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> sa.Engine:
     """The stored corpus, with the month walk on for every text filter (also on PostgreSQL)."""
-    monkeypatch.setattr(queries, "_walks_months", lambda _conn, f, _n: queries._in_text(f))
+    monkeypatch.setattr(planner, "_walks_months", lambda _conn, f, _n, _settings: fulltext.uses_text(f))
     return corpus_engine
 
 
@@ -79,9 +80,9 @@ def walking(corpus_engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> sa.Eng
 @pytest.mark.parametrize("sort", ["-published_at", "published_at", "-occurred_on", "occurred_on"])
 @pytest.mark.parametrize(("filters", "matches"), FILTERS)
 def test_pages_of_a_month_walk_are_the_matches_in_order(
-    walking: sa.Engine, monkeypatch: pytest.MonkeyPatch, max_terms: int, sort: str, filters: dict, matches
+    walking: sa.Engine, monkeypatch: pytest.MonkeyPatch, max_terms: int, sort: SortKey, filters: dict, matches
 ) -> None:
-    monkeypatch.setattr(queries, "MAX_MONTH_TERMS", max_terms)
+    monkeypatch.setattr(planner, "SETTINGS", replace(planner.SETTINGS, max_month_terms=max_terms))
     want = expected([e for e in CORPUS if matches(e)], sort)
     for limit in (5, 50):
         seen, cursor = [], None
@@ -99,14 +100,14 @@ def test_walk_bounded_by_dates_and_read_from_one_month(
 ) -> None:
     """A date range bounds the walk; a page that one month holds costs that month's query alone."""
     issued: list[str] = []
-    real = queries._page_query
+    real = planner._page_query
 
     def recording(*args: object, **kwargs: object) -> sa.Select:
         query = real(*args, **kwargs)  # type: ignore[arg-type]
         issued.append(str(query.compile(walking)))
         return query
 
-    monkeypatch.setattr(queries, "_page_query", recording)
+    monkeypatch.setattr(planner, "_page_query", recording)
     first, last = date(2021, 3, 1), date(2021, 8, 31)
     wanted = EventFilter(q="cong an", date_field="published_at", date_from=first, date_to=last)
     page = search_events(walking, wanted, limit=2)
@@ -135,9 +136,9 @@ def test_which_filters_walk_months(
     wanted = EventFilter(**filters)
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
-            assert queries._walks_months(conn, wanted, 51) is queries._in_text(wanted)
+            assert planner._walks_months(conn, wanted, 51, planner.SETTINGS) is fulltext.uses_text(wanted)
             return
-        monkeypatch.setattr(queries, "_may_fill_probe", lambda *_args: False)
-        assert queries._walks_months(conn, wanted, 51) is on_postgresql
-        monkeypatch.setattr(queries, "_may_fill_probe", lambda *_args: True)  # common terms
-        assert queries._walks_months(conn, wanted, 51) is False
+        monkeypatch.setattr(planner, "_may_fill_probe", lambda *_args: False)
+        assert planner._walks_months(conn, wanted, 51, planner.SETTINGS) is on_postgresql
+        monkeypatch.setattr(planner, "_may_fill_probe", lambda *_args: True)  # common terms
+        assert planner._walks_months(conn, wanted, 51, planner.SETTINGS) is False

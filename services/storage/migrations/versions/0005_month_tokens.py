@@ -1,7 +1,7 @@
 """Month tokens in the full-text column: the month of each event's occurred_on and published_at.
 
 A full-text filter (``q``, rank, award kind) is then read a month at a time in the order of the
-page (see ``services.storage.queries._month_walk``), so the index answers one month's matches
+page (see ``services.storage.planner._month_walk``), so the index answers one month's matches
 instead of every match in the table, each read and sorted by date. The tokens are those of
 ``services.storage.search.month_tokens``: ``zmo`` + the calendar month of occurred_on and ``zmp``
 + the UTC month of published_at (SQLite stores it as naive UTC), appended after 0003/0004's facets.
