@@ -46,4 +46,4 @@ schemas: venv ## regenerate schemas/json from the Pydantic contracts
 	$(BIN)/python -m schemas.export
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
