@@ -27,9 +27,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from crawlers.sample_site import SOURCES_FILE, serve  # noqa: E402
 from services.common.settings import Settings  # noqa: E402
 from services.common.topics import create_topics  # noqa: E402
+from services.devtools.sample_site import SOURCES_FILE, serve  # noqa: E402
 
 
 def crawl(base_url: str, env: dict[str, str], settings: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def main() -> None:
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         bootstrap = args.bootstrap
         if not bootstrap:
-            from services.common.local_broker import LocalBroker, free_port
+            from services.devtools.local_broker import LocalBroker, free_port
 
             bootstrap = stack.enter_context(LocalBroker(port=free_port())).bootstrap
         topic = f"bench.raw.{uuid.uuid4().hex[:8]}"

@@ -31,12 +31,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from crawlers.sample_site import make_articles
 from schemas.raw_article import RawArticle
 from schemas.times import VIETNAM_TZ
 from services.common.kafka import make_producer
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.sample_site import make_articles
 from services.runner.supervisor import ProcessSpec, Supervisor, bantin_argv
 
 
@@ -146,7 +146,7 @@ def broker(bootstrap: str | None) -> Iterator[str]:
     if bootstrap:
         yield bootstrap
         return
-    from services.common.local_broker import LocalBroker, free_port
+    from services.devtools.local_broker import LocalBroker, free_port
 
     with LocalBroker(port=free_port()) as local:
         yield local.bootstrap

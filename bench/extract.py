@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC
 from typing import TypeVar
 
-from crawlers.sample_site import generic, nukeviet
-from crawlers.sample_site.content import Article, make_articles
 from schemas import RawArticle
+from services.devtools.sample_site import generic, nukeviet
+from services.devtools.sample_site.content import Article, make_articles
 from services.extractor.main_text import clean_text, html_to_text
 from services.extractor.pipeline import EXTRACTOR_VERSION, extract
 from services.extractor.worker import events_of

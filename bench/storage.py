@@ -24,9 +24,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from services.common.kafka import make_producer
-from services.common.local_broker import LocalBroker, free_port, kafka_answers
 from services.common.settings import Settings, get_settings
 from services.common.topics import create_topics
+from services.devtools.local_broker import LocalBroker, free_port, kafka_answers
 from services.storage.app import build_app
 from services.storage.db import make_engine, upgrade
 

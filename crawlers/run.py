@@ -4,7 +4,7 @@ Twisted's reactor cannot be restarted, so a process runs one crawl; the schedule
 ``python -m crawlers.run SOURCE --json`` per run and reads the summary from the last stdout line.
 
     python -m crawlers.run sample-nukeviet --base-url http://127.0.0.1:8000 \
-        --sources crawlers/sample_site/sources.yaml [--since 2024-01-01] [--json] [--set NAME=JSON]
+        --sources services/devtools/sample_site/sources.yaml [--since 2024-01-01] [--json] [--set NAME=JSON]
 """
 
 from __future__ import annotations

@@ -50,10 +50,10 @@ def broker(
     host: str = typer.Option("127.0.0.1", help="address to listen on and advertise"),
 ) -> None:
     """Run a local Kafka-protocol broker (Tansu, in memory) and create the topics."""
-    from services.common.local_broker import BrokerUnavailable, LocalBroker
     from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
     from services.common.settings import Settings
     from services.common.topics import create_topics
+    from services.devtools.local_broker import BrokerUnavailable, LocalBroker
 
     local = LocalBroker(port=port, host=host)
     sigterm_as_interrupt()  # before the start: a signal during it stops the broker cleanly too

@@ -38,7 +38,7 @@ def kafka_bootstrap() -> Iterator[str]:
         with KafkaContainer().with_kraft() as kafka:
             yield kafka.get_bootstrap_server()
         return
-    from services.common.local_broker import LocalBroker, free_port
+    from services.devtools.local_broker import LocalBroker, free_port
 
     with LocalBroker(port=free_port()) as broker:
         yield broker.bootstrap

@@ -18,8 +18,8 @@ def up(
 
     Restarts a process that dies (exponential backoff); Ctrl-C or SIGTERM stops everything cleanly.
     """
-    from services.common.local_broker import BrokerUnavailable
     from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
+    from services.devtools.local_broker import BrokerUnavailable
     from services.runner.up import run_up
 
     sigterm_as_interrupt()  # before anything is spawned: a stop during start-up leaves nothing behind
@@ -47,8 +47,8 @@ def demo(
     Sample site on 127.0.0.1 → bantin crawl → Kafka (a local broker unless one is configured) →
     extractor → storage → database; then a table of the events and the API to browse.
     """
-    from services.common.local_broker import BrokerUnavailable
     from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
+    from services.devtools.local_broker import BrokerUnavailable
     from services.runner.demo import run_demo
 
     sigterm_as_interrupt()  # before anything is spawned: a stop at any stage leaves nothing behind

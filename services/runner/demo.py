@@ -69,7 +69,7 @@ def run_demo(
     stream: TextIO | None = None,
 ) -> int:
     """Run the demo; returns the exit code (1 when nothing landed)."""
-    from crawlers.sample_site import SOURCES_FILE, serve
+    from services.devtools.sample_site import SOURCES_FILE, serve
 
     stream = stream or sys.stdout
     out = PrefixedOutput(stream, width=10)

@@ -16,7 +16,7 @@ from api_corpus import SAMPLE, Store, ids
 from typer.testing import CliRunner
 
 from services.cli import app
-from services.common.local_broker import free_port
+from services.devtools.local_broker import free_port
 from services.storage import queries
 from services.storage.queries import EventFilter
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from schemas.event import ArticleRef, Event
 from services.api.app import create_app
-from services.common.local_broker import free_port
+from services.devtools.local_broker import free_port
 from services.storage.queries import MAX_LIMIT
 
 

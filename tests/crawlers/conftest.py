@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from crawlers.sample_site import SOURCES_FILE, SampleSite, serve
+from services.devtools.sample_site import SOURCES_FILE, SampleSite, serve
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crawlers.sample_site import SOURCES_FILE, serve
 from crawlers.state import CrawlState
 from services.cli import app
 from services.common.settings import Settings, get_settings
 from services.common.topics import create_topics
+from services.devtools.sample_site import SOURCES_FILE, serve
 from tests.crawlers.test_pipelines_kafka import read_topic
 
 REPO = Path(__file__).resolve().parents[2]

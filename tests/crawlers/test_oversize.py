@@ -12,11 +12,11 @@ from scrapy.utils.test import get_crawler
 
 from crawlers.pipelines import KafkaPublishPipeline
 from crawlers.run import summarize
-from crawlers.sample_site import SampleSite, serve
 from crawlers.state import CrawlState
 from schemas import RawArticle
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.sample_site import SampleSite, serve
 from tests.crawlers.test_pipelines_kafka import read_topic, run_crawl
 
 LIMIT = 200_000

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from crawlers.sample_site import SOURCES_FILE, SampleSite, serve
 from crawlers.state import CrawlState
 from schemas import RawArticle
-from services.common.local_broker import free_port
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.local_broker import free_port
+from services.devtools.sample_site import SOURCES_FILE, SampleSite, serve
 from tests.kafka_reading import read_records
 
 REPO = Path(__file__).resolve().parents[2]

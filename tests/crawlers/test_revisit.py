@@ -20,14 +20,14 @@ import pytest
 from sqlalchemy import select, update
 
 from crawlers.revisit import conditional_headers, due_by_age, due_by_lastmod
-from crawlers.sample_site import SOURCES_FILE, SampleSite, serve
-from crawlers.sample_site.generic import section_of
 from crawlers.sources import Revisit
 from crawlers.state import CrawlState, FetchRecord, articles
 from schemas import RawArticle
 from schemas.times import VIETNAM_TZ
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.sample_site import SOURCES_FILE, SampleSite, serve
+from services.devtools.sample_site.generic import section_of
 from tests.crawlers.test_pipelines_kafka import FAST, read_topic
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.sample_site import SOURCES_FILE
 from crawlers.state import CrawlState
+from services.devtools.sample_site import SOURCES_FILE
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -24,11 +24,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from prometheus_client import REGISTRY
 
-from crawlers.sample_site import SOURCES_FILE, SampleSite, serve
 from crawlers.scheduler import CrawlScheduler, RunResult, crawl_command, cron_trigger
 from crawlers.sources import Source, load_sources
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.sample_site import SOURCES_FILE, SampleSite, serve
 from tests.crawlers.test_pipelines_kafka import FAST, read_topic
 
 WAIT_FOR_RUNS = 180.0

@@ -17,12 +17,12 @@ from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.project import get_project_settings
 
 from crawlers.pipelines import ChangeFilterPipeline
-from crawlers.sample_site import SOURCES_FILE, SampleSite, serve
 from crawlers.shared_state import attach, crawl_state
 from crawlers.spiders.generic import GenericSpider
 from crawlers.state import CrawlState
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.sample_site import SOURCES_FILE, SampleSite, serve
 from tests.crawlers.conftest import REPO
 
 # Counts the CrawlState objects a whole crawl opens and closes, with the real pipelines.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crawlers.sample_site import SampleSite, serve
-from crawlers.sample_site.generic import DISALLOWED, section_of
 from crawlers.state import CrawlState
 from schemas.ids import article_id
 from schemas.times import to_utc
+from services.devtools.sample_site import SampleSite, serve
+from services.devtools.sample_site.generic import DISALLOWED, section_of
 
 BOILERPLATE = (
     "Ý kiến bạn đọc",

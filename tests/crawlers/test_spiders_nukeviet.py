@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from crawlers.sample_site import SampleSite, serve
-from crawlers.sample_site.nukeviet import DISALLOWED
 from crawlers.state import CrawlState
 from schemas.ids import article_id
 from schemas.times import VIETNAM_TZ, to_utc
+from services.devtools.sample_site import SampleSite, serve
+from services.devtools.sample_site.nukeviet import DISALLOWED
 
 BOILERPLATE = (
     "Ý kiến bạn đọc",

@@ -7,10 +7,10 @@ from scrapy.crawler import Crawler
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.project import get_project_settings
 
-from crawlers.sample_site import SOURCES_FILE
 from crawlers.spiders.generic import GenericSpider
 from crawlers.spiders.nukeviet import NukeVietSpider
 from services.common.settings import get_settings
+from services.devtools.sample_site import SOURCES_FILE
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from crawlers.sample_site import make_articles
-from crawlers.sample_site.content import Article
 from schemas.raw_article import RawArticle
 from schemas.times import VIETNAM_TZ
 from services.common.kafka import make_producer
 from services.common.settings import Settings
+from services.devtools.sample_site import make_articles
+from services.devtools.sample_site.content import Article
 from services.runner.supervisor import ProcessSpec, Supervisor, bantin_argv
 from tests.kafka_reading import lag
 from tests.waiting import wait_for

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from e2e_pipeline import processes, scalar, worker_env
 
-from crawlers.sample_site import SOURCES_FILE, serve
-from services.common.local_broker import free_port
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.local_broker import free_port
+from services.devtools.sample_site import SOURCES_FILE, serve
 from services.runner.supervisor import bantin_argv
 from tests.waiting import wait_for
 

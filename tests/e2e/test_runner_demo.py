@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from e2e_pipeline import scalar
 
-from services.common.local_broker import free_port
+from services.devtools.local_broker import free_port
 from services.runner.supervisor import bantin_argv
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from services.common.local_broker import free_port
+from services.devtools.local_broker import free_port
 from services.runner.supervisor import bantin_argv
 from tests.waiting import wait_for
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from crawlers.sample_site import nukeviet
-from crawlers.sample_site.content import make_articles
 from services.cli import app
+from services.devtools.sample_site import nukeviet
+from services.devtools.sample_site.content import make_articles
 from services.extractor.pipeline import EXTRACTOR_VERSION
 
 ARREST_TEXT = (

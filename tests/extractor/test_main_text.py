@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.sample_site import nukeviet
-from crawlers.sample_site.content import make_articles
+from services.devtools.sample_site import nukeviet
+from services.devtools.sample_site.content import make_articles
 from services.extractor.main_text import caption_spans, clean_text, html_to_text
 
 

@@ -15,12 +15,12 @@ from urllib.request import urlopen
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from crawlers.sample_site.content import make_articles
 from schemas import Event, RawArticle
 from services.common.kafka import make_producer
-from services.common.local_broker import free_port
 from services.common.settings import Settings
 from services.common.topics import create_topics
+from services.devtools.local_broker import free_port
+from services.devtools.sample_site.content import make_articles
 
 pytestmark = pytest.mark.integration
 

@@ -15,9 +15,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 
-from crawlers.sample_site import generic, nukeviet
-from crawlers.sample_site.content import CATEGORIES, Article, make_articles
 from schemas.times import VIETNAM_TZ
+from services.devtools.sample_site import generic, nukeviet
+from services.devtools.sample_site.content import CATEGORIES, Article, make_articles
 
 SiteKind = Literal["nukeviet", "generic"]
 HTML = "text/html; charset=utf-8"

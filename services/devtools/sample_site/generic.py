@@ -12,8 +12,8 @@ import json
 from datetime import datetime
 from email.utils import format_datetime
 
-from crawlers.sample_site.content import Article
 from schemas.times import VIETNAM_TZ
+from services.devtools.sample_site.content import Article
 
 SECTIONS = {
     "tin-an-ninh-trat-tu": "thoi-su",

@@ -1,11 +1,11 @@
-"""Serve a sample site until interrupted: ``python -m crawlers.sample_site nukeviet --port 8000``."""
+"""Serve a sample site until interrupted: ``python -m services.devtools.sample_site nukeviet --port 8000``."""
 
 from __future__ import annotations
 
 import argparse
 import time
 
-from crawlers.sample_site import SOURCES_FILE, serve
+from services.devtools.sample_site import SOURCES_FILE, serve
 
 
 def main() -> None:

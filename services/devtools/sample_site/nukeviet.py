@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
-from crawlers.sample_site.content import CATEGORIES, Article
 from schemas.times import VIETNAM_TZ
+from services.devtools.sample_site.content import CATEGORIES, Article
 
 MODULE = "/vi/news"
 PER_PAGE = 10

@@ -2,7 +2,7 @@
 
 API::
 
-    from crawlers.sample_site import serve
+    from services.devtools.sample_site import serve
 
     with serve("nukeviet", n_articles=1000) as site:   # or "generic"
         site.base_url            # "http://127.0.0.1:<port>"
@@ -33,8 +33,8 @@ sitemap (30 newest) and URL sitemaps of 500 articles each; robots.txt disallows 
 
 from pathlib import Path
 
-from crawlers.sample_site.content import Article, make_articles
-from crawlers.sample_site.server import SampleSite, serve
+from services.devtools.sample_site.content import Article, make_articles
+from services.devtools.sample_site.server import SampleSite, serve
 
 SOURCES_FILE = Path(__file__).with_name("sources.yaml")
 """Source registry with ``sample-nukeviet`` and ``sample-generic``; crawl with ``-a base_url=``."""
