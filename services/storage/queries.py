@@ -18,7 +18,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session, select
 
+from schemas.event import ArticleRef
 from services.storage import conditions, planner
 from services.storage.filters import (
     DEFAULT_LIMIT,
@@ -29,7 +31,7 @@ from services.storage.filters import (
     GroupBy,
     SortKey,
 )
-from services.storage.tables import articles, events
+from services.storage.tables import ArticleRow, EventRow, events
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -167,38 +169,28 @@ def _payloads(conn: sa.Connection, event_ids: list[str]) -> dict[str, dict[str, 
     return {event_id: _as_dict(payload) for event_id, payload in conn.execute(query)}
 
 
+# The single-item reads go through SQLModel's session and models; the paged search and the counts
+# are SQL Core built from the filter (the planner's queries have no ORM form), as is the writer
+# (bulk INSERT … ON CONFLICT and COPY: one statement per table and batch, not an object per row).
 def get_event(engine: sa.Engine, event_id: str) -> dict[str, Any] | None:
-    with engine.connect() as conn:
-        payload = conn.execute(sa.select(events.c.payload).where(events.c.event_id == event_id)).scalar()
-    return _as_dict(payload) if payload is not None else None
+    with Session(engine) as session:
+        row = session.get(EventRow, event_id)
+        return _as_dict(row.payload) if row is not None else None
 
 
 def get_article(engine: sa.Engine, article_id: str) -> dict[str, Any] | None:
     """The stored article (the fields of ``schemas.event.ArticleRef``: its text is the one the
     stored events come from) with its events ordered by event_id, or None."""
-    with engine.connect() as conn:
-        article = conn.execute(
-            sa.select(
-                articles.c.article_id,
-                articles.c.url,
-                articles.c.source,
-                articles.c.title,
-                articles.c.published_at,
-                articles.c.text,
-                articles.c.content_hash,
-                articles.c.fetched_at,
-            ).where(articles.c.article_id == article_id)
-        ).first()
+    with Session(engine) as session:
+        article = session.get(ArticleRow, article_id)
         if article is None:
             return None
-        payloads = conn.execute(
-            sa.select(events.c.payload).where(events.c.article_id == article_id).order_by(events.c.event_id)
-        ).scalars()
-        found = dict(article._mapping)
+        found = article.model_dump(include=set(ArticleRef.model_fields))
         for name in ("published_at", "fetched_at"):
             if found[name] is not None and found[name].tzinfo is None:
                 found[name] = found[name].replace(tzinfo=UTC)  # SQLite keeps UTC, naive
-        found["events"] = [_as_dict(payload) for payload in payloads]
+        query = select(EventRow).where(EventRow.article_id == article_id).order_by(sa.asc(EventRow.event_id))
+        found["events"] = [_as_dict(row.payload) for row in session.exec(query)]
     return found
 
 

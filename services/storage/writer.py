@@ -16,6 +16,9 @@ text its stored events come from (NULL before migration 0006: unknown).
   - events from an older version than what is stored are skipped (a late redelivery never wins).
 So a run written in parts (the worker halves a batch the database refuses) gives what one write
 gives: once its first part is stored, the rest is of the stored text and deletes nothing of it.
+
+Written with SQL Core over the SQLModel tables rather than ORM objects: one INSERT … ON CONFLICT
+(or COPY on PostgreSQL) per table and batch is what keeps ingest at thousands of events a second.
 """
 
 from __future__ import annotations
