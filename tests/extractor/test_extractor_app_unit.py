@@ -15,6 +15,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.message import KafkaAckableMessage
 from faststream.kafka.publisher import DefaultPublisher
 from prometheus_client import REGISTRY
+from test_worker import ARTICLE
 
 from schemas import DeadLetter, Event, RawArticle
 from services.common import dead_letters
@@ -24,15 +25,6 @@ from services.extractor import worker
 from services.extractor.app import build_broker
 from services.extractor.pipeline import EXTRACTOR_VERSION
 
-ARTICLE = RawArticle(
-    url="https://congan.example.vn/vi/news/tin-an-ninh-trat-tu/bat-giu-201.html",
-    source="example",
-    title="Bắt giữ đối tượng mua bán trái phép chất ma túy",
-    text=(
-        "Ngày 2/4, Công an huyện bắt quả tang Lò Văn Hải (SN 1990) đang mua bán trái phép chất ma túy, "
-        "thu giữ 3,5 gam heroin.\nĐã xem: 98\nNhững tin cũ hơn\nTin khác"
-    ),
-)
 GOOD = ARTICLE.model_dump_json().encode()
 
 
