@@ -16,12 +16,13 @@ venv: $(BIN)/bantin ## create the virtualenv and install bantin with its extras
 run: venv ## offline demo: sample site → crawl → Kafka → extract → store → API (Ctrl-C stops)
 	$(BIN)/bantin demo
 
-# The suite mostly waits on brokers, databases and child processes, so it runs in parallel
-# processes (pytest-xdist) beyond the two cores; each worker starts its own local broker.
-TEST_WORKERS ?= 4
+# The suite mostly waits on brokers, databases and child processes, so it runs in more parallel
+# processes (pytest-xdist) than there are cores; each worker starts its own local broker, and idle
+# workers take queued tests from busy ones (worksteal), so one long test does not hold up the end.
+TEST_WORKERS ?= 6
 
 test: lint typecheck ## lint, type-check, then the whole test suite (real broker, SQLite and PostgreSQL)
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 test-fast: venv ## the tests that need no broker, no PostgreSQL and no child process (< 1 min)
 	$(BIN)/pytest -m "not integration and not slow" -q
