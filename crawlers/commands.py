@@ -64,13 +64,17 @@ def sources(sources_file: str = typer.Option(None, "--sources", help="source reg
     from crawlers.sources import load_sources
     from crawlers.state import CrawlState
     from services.common.settings import get_settings
+    from services.common.sqlite_files import missing_sqlite_file
 
     registry = load_sources(sources_file)
-    state = CrawlState(get_settings().crawl_state_url)
-    try:
-        last = state.sources_last_run()
-    finally:
-        state.close()
+    url = get_settings().crawl_state_url
+    last: dict[str, Any] = {}
+    if missing_sqlite_file(url) is None:  # a listing creates no state file: without one, nothing ran
+        state = CrawlState(url)
+        try:
+            last = state.sources_last_run()
+        finally:
+            state.close()
     rows = [("SOURCE", "PLATFORM", "SCHEDULE", "ENABLED", "LAST RUN", "RESULT", "HEALTH")]
     for src in registry:
         run = last.get(src.id)

@@ -100,10 +100,15 @@ def stats(
 
 
 def _engine(database_url: str | None) -> Any:
+    """The event database to read, or one line naming what is wrong and exit status 1."""
     from services.common.settings import get_settings
-    from services.storage.db import make_engine
+    from services.storage.db import DatabaseNotReady, open_for_reading
 
-    return make_engine(database_url or get_settings().database_url)
+    try:
+        return open_for_reading(database_url or get_settings().database_url)
+    except DatabaseNotReady as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _event_row(event: dict[str, Any]) -> dict[str, Any]:

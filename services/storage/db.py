@@ -10,6 +10,8 @@ from alembic.config import Config
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from services.common.sqlite_files import missing_sqlite_file
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -40,6 +42,37 @@ def make_engine(url: str, **kwargs: object) -> sa.Engine:
     # then keep a generic plan made while the tables were small (a sequential scan), which made the
     # writer's per-batch lookup by article_id slower with every row stored (26× at 60,000 events).
     return sa.create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None}, **kwargs)
+
+
+class DatabaseNotReady(RuntimeError):
+    """A read was pointed at a database that does not exist, does not answer or is not migrated."""
+
+
+def open_for_reading(url: str) -> sa.Engine:
+    """An engine on an existing, migrated database, or :class:`DatabaseNotReady` naming the fix.
+
+    A read never creates a database: SQLite would create a missing file on the first connect.
+    """
+    url = normalize_url(url)
+    parsed = sa.engine.make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if (missing := missing_sqlite_file(url)) is not None:
+        raise DatabaseNotReady(
+            f"no database at {missing}: create it with `bantin db upgrade`, or point BANTIN_DATABASE_URL "
+            "at an existing one"
+        )
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            migrated = sa.inspect(conn).has_table("events")
+    except sa.exc.DBAPIError as exc:
+        engine.dispose()
+        cause = str(exc.orig).strip().splitlines()[0]  # psycopg adds a hint line: the first says it
+        raise DatabaseNotReady(f"cannot reach the database {shown}: {cause}") from exc
+    if not migrated:
+        engine.dispose()
+        raise DatabaseNotReady(f"the database {shown} has no event tables: run `bantin db upgrade`")
+    return engine
 
 
 def alembic_config(url: str) -> Config:

@@ -162,3 +162,32 @@ def test_db_optimize_compacts_and_keeps_answers(fresh_store: Store) -> None:
     assert code == 0, out
     assert "optimized" in out
     assert queries.search_events(fresh_store.engine, queries.EventFilter(q="phong trao")).items == before
+
+
+def test_a_read_never_creates_a_database_and_names_the_fix(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    for command in ("events", "stats"):
+        result = runner.invoke(app, [command, "--database-url", f"sqlite:///{missing}"])
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (
+            f"error: no database at {missing}: create it with `bantin db upgrade`, or point "
+            "BANTIN_DATABASE_URL at an existing one"
+        )
+    assert not missing.exists()
+
+
+def test_an_unmigrated_database_names_the_migration(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    result = runner.invoke(app, ["events", "--database-url", f"sqlite:///{empty}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("has no event tables: run `bantin db upgrade`")
+
+
+def test_an_unreachable_database_is_one_line() -> None:
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/test"  # nothing listens there
+    result = runner.invoke(app, ["stats", "--database-url", url])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot reach the database postgresql+psycopg://postgres@127.0.0.1:")
+    assert "Traceback" not in result.output

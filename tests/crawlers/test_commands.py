@@ -100,3 +100,10 @@ def test_sources_shows_a_health_note(state_url: str) -> None:
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if line.startswith("sample-nukeviet"))
     assert row.endswith(f"100% NOTE: {note}")
+
+
+def test_listing_the_sources_creates_no_state_file(state_url: str, tmp_path: Path) -> None:
+    listed = CliRunner().invoke(app, ["sources", "--sources", str(SOURCES_FILE)])
+    assert listed.exit_code == 0, listed.output
+    assert "sample-nukeviet" in listed.stdout and "never" in listed.stdout
+    assert not (tmp_path / "crawl-state.db").exists()
