@@ -23,10 +23,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from services.common.broker_check import kafka_answers
 from services.common.kafka import make_producer
 from services.common.settings import Settings, get_settings
 from services.common.topics import create_topics
-from services.devtools.local_broker import LocalBroker, free_port, kafka_answers
+from services.devtools.local_broker import LocalBroker, free_port
 from services.storage.app import build_app
 from services.storage.db import make_engine, upgrade
 

@@ -25,23 +25,44 @@ def _main(log_level: str = typer.Option(None, help="override BANTIN_LOG_LEVEL"))
     setup_logging(level=log_level)
 
 
+BROKER_CONNECT_SECONDS = 3.0
+
+
+def _require_broker() -> None:
+    """One line and exit status 1 when no configured bootstrap server accepts a connection."""
+    from services.common.broker_check import accepts_connections
+
+    servers = get_settings().kafka_bootstrap_servers
+    if not accepts_connections(servers, BROKER_CONNECT_SECONDS):
+        typer.echo(
+            f"error: no Kafka broker answers at {servers} (BANTIN_KAFKA_BOOTSTRAP_SERVERS); "
+            "start one (`bantin broker` runs a local one) or point the setting at yours",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
 @topics_app.command("create")
 def topics_create() -> None:
     """Create the missing topics (idempotent)."""
     from services.common.topics import create_topics
 
+    _require_broker()
     for name, state in create_topics().items():
         typer.echo(f"{name}: {state}")
 
 
 @topics_app.command("list")
 def topics_list() -> None:
-    """Show the declared topics and their configuration."""
-    from services.common.topics import topic_specs
+    """Show the declared topics, whether the broker has them, and their configuration."""
+    from services.common.topics import existing_topics, topic_specs
 
+    _require_broker()
+    present = existing_topics()
     for spec in topic_specs():
         cfg = ", ".join(f"{k}={v}" for k, v in spec.config.items())
-        typer.echo(f"{spec.name}\t{spec.description}\t{cfg}")
+        state = "exists" if spec.name in present else "missing (bantin topics create)"
+        typer.echo(f"{spec.name}\t{state}\t{spec.description}\t{cfg}")
 
 
 @app.command()

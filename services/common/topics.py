@@ -36,6 +36,15 @@ def topic_specs(settings: Settings | None = None) -> list[TopicSpec]:
     ]
 
 
+def existing_topics(settings: Settings | None = None) -> set[str]:
+    """The names of the topics the broker has."""
+    admin = admin_client(settings or get_settings())
+    try:
+        return set(admin.list_topics())
+    finally:
+        admin.close()
+
+
 def create_topics(settings: Settings | None = None) -> dict[str, str]:
     """Create the missing topics; returns name → 'created' | 'exists'."""
     s = settings or get_settings()

@@ -6,13 +6,13 @@ Used by ``bantin broker``, ``bantin up`` and the test fixtures when no Docker en
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
 import socket
 import subprocess
 import time
 from pathlib import Path
 
+from services.common.broker_check import kafka_answers
 from services.common.processes import spawn_child, stop_child
 
 
@@ -40,47 +40,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def kafka_answers(bootstrap: str, timeout: float = 2.0) -> bool:
-    """True when the broker answers a metadata request (connection errors are expected while it
-    starts, so kafka-python's own error logging is muted here)."""
-    from kafka import KafkaAdminClient
-
-    if not _accepts_connections(bootstrap, timeout):  # kafka-python alone takes ~30 s to say no
-        return False
-    kafka_log = logging.getLogger("kafka")
-    level, kafka_log.level = kafka_log.level, logging.CRITICAL
-    try:
-        return _metadata_answered(KafkaAdminClient, bootstrap, timeout)
-    finally:
-        kafka_log.setLevel(level)
-
-
-def _accepts_connections(bootstrap: str, timeout: float) -> bool:
-    """True when some ``host:port`` of ``bootstrap`` accepts a TCP connection."""
-    for address in bootstrap.split(","):
-        host, _, port = address.strip().rpartition(":")
-        try:
-            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout):
-                return True
-        except (OSError, ValueError):
-            continue
-    return False
-
-
-def _metadata_answered(admin_cls: type, bootstrap: str, timeout: float) -> bool:
-    try:
-        admin = admin_cls(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
-    except Exception:
-        return False
-    try:
-        admin.list_topics()
-        return True
-    except Exception:
-        return False
-    finally:
-        admin.close()
 
 
 class LocalBroker:

@@ -37,8 +37,9 @@ def ensure_broker(settings: Settings, port: int = 9092) -> Iterator[tuple[Settin
     (e.g. ``bantin broker``) is reused, or a local one is started (on a free port if ``port`` is
     taken) and stopped on exit. Topics are created in every case (idempotent).
     """
+    from services.common.broker_check import kafka_answers
     from services.common.topics import create_topics
-    from services.devtools.local_broker import BrokerUnavailable, LocalBroker, free_port, kafka_answers
+    from services.devtools.local_broker import BrokerUnavailable, LocalBroker, free_port
 
     local: LocalBroker | None = None
     if broker_configured(settings):

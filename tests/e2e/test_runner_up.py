@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.common.broker_check import kafka_answers
 from services.common.settings import Settings
-from services.devtools.local_broker import free_port, kafka_answers
+from services.devtools.local_broker import free_port
 from services.runner.supervisor import bantin_argv
 from services.runner.up import ensure_broker, worker_specs
 from tests.waiting import wait_for
