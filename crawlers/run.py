@@ -86,6 +86,8 @@ def summarize(
         return int(stats.get(key, 0) or 0)
 
     reason = str(stats.get("finish_reason", "unknown"))
+    if reason == "finished" and stat("bantin/errors") and not stat("response_received_count"):
+        reason = "nothing fetched"  # every request failed: unreachable site or wrong base URL
     publish_failed = stat("bantin/publish/failed") + stat("bantin/publish/broker_unavailable")
     share = health_share(stat("bantin/health/complete"), stat("bantin/health/articles"))
     oversize = stat("bantin/publish/oversize")

@@ -144,3 +144,9 @@ def test_summary_from_stats() -> None:
 def test_publish_failure_makes_the_run_fail_even_if_scrapy_finished() -> None:
     summary = summarize("s", {"finish_reason": "finished", "bantin/publish/failed": 2}, 1.0, [])
     assert not summary.ok and summary.publish_failed == 2 and summary.errors == 2
+
+
+def test_a_run_whose_every_request_failed_fails() -> None:
+    summary = summarize("s", {"finish_reason": "finished", "bantin/errors": 4}, 1.0, [])
+    assert not summary.ok and summary.finish_reason == "nothing fetched"
+    assert summarize("s", {"finish_reason": "finished"}, 1.0, []).ok  # nothing to do is no failure

@@ -11,14 +11,16 @@ from pathlib import Path
 import pytest
 
 from crawlers.state import CrawlState
+from services.common.settings import Settings
+from services.devtools.local_broker import free_port
 from services.devtools.sample_site import SOURCES_FILE
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run(state_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(state_url: str, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "crawlers.run", "sample-generic", "--sources", str(SOURCES_FILE), *args]
-    env = {**os.environ, "BANTIN_CRAWL_STATE_URL": state_url}
+    env = {**os.environ, "BANTIN_CRAWL_STATE_URL": state_url, **env_vars}
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -53,3 +55,14 @@ def test_a_bad_date_is_refused_before_any_run(tmp_path: Path) -> None:
         assert state.last_runs("sample-generic") == []
     finally:
         state.close()
+
+
+@pytest.mark.slow
+def test_a_crawl_of_an_unreachable_site_exits_1(tmp_path: Path, kafka_settings: Settings) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    state_url = f"sqlite:///{tmp_path / 'state.db'}"
+    broker = {"BANTIN_KAFKA_BOOTSTRAP_SERVERS": kafka_settings.kafka_bootstrap_servers}
+    proc = run(state_url, "--json", "--base-url", nowhere, "--set", "RETRY_TIMES=0", **broker)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert summary["finish_reason"] == "nothing fetched" and summary["errors"] > 0
