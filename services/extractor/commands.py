@@ -116,21 +116,20 @@ def extract_command(
 
 
 def replay(
-    since: str = typer.Option(..., help="ISO date or time (naive = Vietnam time), e.g. 2024-06-01"),
+    since: str = typer.Option(..., help="ISO date or time (naive = Vietnam time) or an age (2h, 7d)"),
     group: str = typer.Option(None, help="new consumer group (default: <extractor group>-replay-<time>)"),
     metrics_port: int = typer.Option(None, help="serve Prometheus metrics on this port"),
 ) -> None:
     """Re-extract the raw topic from a point in time under a new consumer group, then keep running."""
     import asyncio
 
+    from services.common.since import parse_since
     from services.extractor.replay import rewind_group
 
     try:
-        when, _ = parse_published(since)
+        when = parse_since(since)
     except ValueError as exc:
-        raise typer.BadParameter(f"not an ISO date or time: {since!r}", param_hint="--since") from exc
-    if when is None:
-        raise typer.BadParameter("a date or time is required", param_hint="--since")
+        raise typer.BadParameter(str(exc), param_hint="--since") from exc
     settings = get_settings()
     group = group or f"{settings.extractor_group}-replay-{datetime.now():%Y%m%d%H%M%S}"
     offsets = asyncio.run(rewind_group(settings, group, when))

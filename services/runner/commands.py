@@ -72,11 +72,15 @@ def demo(
 @tail_app.command("events")
 def tail_events_command(
     from_beginning: bool = typer.Option(False, "--from-beginning", help="start at the oldest retained event"),
-    since: str = typer.Option(None, help="start at this time: ISO 8601 (2026-11-20T08:00Z) or an age (7d)"),
+    since: str = typer.Option(
+        None, help="start at this time: ISO 8601 (naive = Vietnam time) or an age (2h, 7d)"
+    ),
     province: list[str] = typer.Option(
         [], help="keep only this province, as named then or its post-2025 unit (repeatable)"
     ),
-    event_type: list[str] = typer.Option([], "--type", help="keep only this event type (repeatable)"),
+    event_type: list[str] = typer.Option(
+        [], "--event-type", "--type", help="keep only this event type (repeatable)"
+    ),
     group: str = typer.Option(None, help="consume in this consumer group (commits offsets, resumes later)"),
     limit: int = typer.Option(None, help="stop after this many events"),
     idle_timeout: float = typer.Option(None, help="stop after this many seconds without a message"),
@@ -86,7 +90,8 @@ def tail_events_command(
     import contextlib
 
     from schemas.event import EVENT_TYPES
-    from services.runner.tail import StartAt, TailFilter, parse_since, tail_events
+    from services.common.since import parse_since
+    from services.runner.tail import StartAt, TailFilter, tail_events
 
     if from_beginning and since:
         raise typer.BadParameter("give either --from-beginning or --since, not both")

@@ -6,12 +6,11 @@ number of people can tail at once without disturbing the workers or each other.
 
 from __future__ import annotations
 
-import re
 import ssl
 import sys
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from schemas.event import Event
@@ -21,23 +20,6 @@ from services.common.settings import Settings
 from services.storage.filters import in_province
 
 StartAt = Literal["end", "beginning"] | datetime
-
-_RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """A point in time from ISO 8601 (a date or a datetime; naive means UTC) or a relative age
-    such as ``30m``, ``2h``, ``7d``."""
-    text = text.strip()
-    if m := _RELATIVE.match(text):
-        return (now or datetime.now(UTC)) - timedelta(seconds=int(m[1]) * _UNIT_SECONDS[m[2]])
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        hint = "use ISO 8601 (2026-11-20, 2026-11-20T08:00Z) or an age (30m, 2h, 7d)"
-        raise ValueError(f"cannot read {text!r} as a time: {hint}") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from schemas.ids import event_id
 from services.cli import app
 from services.common.kafka import make_producer
 from services.common.settings import Settings
+from services.common.since import parse_since
 from services.common.topics import create_topics
-from services.runner.tail import TailFilter, parse_since, tail_events
+from services.runner.tail import TailFilter, tail_events
 
 pytestmark = pytest.mark.integration
 
@@ -99,7 +100,7 @@ def test_cli_prints_json_lines(kafka_settings: Settings, monkeypatch: pytest.Mon
     create_topics(kafka_settings)
     publish(kafka_settings, EVENTS)
     monkeypatch.setattr("services.runner.commands.get_settings", lambda: kafka_settings)
-    args = ["tail", "events", "--from-beginning", "--type", "arrest", "--limit", "2"]
+    args = ["tail", "events", "--from-beginning", "--event-type", "arrest", "--limit", "2"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
@@ -133,5 +134,6 @@ def test_parse_since_reads_iso_and_ages() -> None:
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     assert parse_since("2h", now) == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     assert parse_since("7d", now) == datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
-    assert parse_since("2026-11-20") == datetime(2026, 11, 20, tzinfo=UTC)
-    assert parse_since("2026-11-20T15:00+07:00") == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    assert parse_since("2026-11-20") == datetime(2026, 11, 19, 17, 0, tzinfo=UTC)  # naive: Vietnam time
+    assert parse_since("2026-11-20T15:00") == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    assert parse_since("2026-11-20T15:00Z") == datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
