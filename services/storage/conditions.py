@@ -81,8 +81,9 @@ def _person_condition(
 ) -> sa.ColumnElement[bool]:
     """One person must match both the name and the rank when both are given.
 
-    The name is a prefix of one of the person's name keys (see ``services.storage.names``): a
-    range scan of ``event_person_keys``. When it selects at most ``inline_limit`` events, their
+    The name is one of the person's name keys or a prefix of one that ends at a word's end (see
+    ``services.storage.names``): "ha" finds "ha" and "ha van", never "hai"; an equality and a range
+    scan of ``event_person_keys``. When it selects at most ``inline_limit`` events, their
     ids are read first and the condition is that list: PostgreSQL estimates a prefix range of
     names at one row, and with that guess it re-scanned the matches for every walked event. More
     matches stay an ``event_id IN (subquery)``, which the sort-order probe serves well.
@@ -90,8 +91,12 @@ def _person_condition(
     name = folded_name(person)
     if not name:
         return sa.false()
+    words_after = name + " "
     match = sa.select(person_keys.c.event_id).where(
-        person_keys.c.key >= name, person_keys.c.key < prefix_upper_bound(name)
+        sa.or_(
+            person_keys.c.key == name,
+            sa.and_(person_keys.c.key >= words_after, person_keys.c.key < prefix_upper_bound(words_after)),
+        )
     )
     if rank:
         ranks = distinct_values.matching(conn, (people.c.rank,), rank, rank_token)

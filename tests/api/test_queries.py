@@ -139,6 +139,9 @@ def test_source(store: Store) -> None:
         ("Văn Hùng", ("commendation", "fraud")),  # a run of words inside the name, or the whole name
         ("Hung", ("commendation", "fraud")),
         ("ung", ()),  # words match from their start only
+        ("Ngu", ()),  # and whole: "Ngu" is not "Nguyễn", as "Hà" is not "Hải"
+        ("Van Hu", ()),
+        ("Lan", ("arrest",)),
         ("Tran Thi", ("arrest",)),
         ("50%_", ()),
     ],
