@@ -1,4 +1,4 @@
-"""`bantin extract`: the offline contract of shared/eval/README.md on .json, .html and .txt files."""
+"""`bantin extract`: the offline contract of the evaluation kit on .json, .html and .txt files."""
 
 from __future__ import annotations
 

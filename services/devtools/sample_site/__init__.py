@@ -18,13 +18,14 @@ Crawl one with the registry in ``SOURCES_FILE``: ``scrapy crawl nukeviet -a sour
 
 ``serve(kind, port=0, n_articles=60, broken=True, slow_seconds=6.0, huge_bytes=3_000_000, seed=7)``.
 
-NukeViet site (markup of the NukeViet news module's default theme, see shared/sites.md):
+NukeViet site (markup of the NukeViet news module's default theme):
 ``/vi/news/<category>/`` listings (10 per page, ``/page-N``), articles
 ``/vi/news/<category>/<alias>-<id>.html`` with menus, tags, rating, "Ý kiến bạn đọc",
 "Những tin mới hơn/cũ hơn", quirky ``article:published_time`` values; RSS ``/vi/news/rss/`` and
 ``/vi/news/rss/<category>/``; robots.txt disallowing ``/vi/news/noi-bo/``. With ``broken=True`` the
 listing ``/vi/news/thong-bao/`` links pages that answer 404, 500, slowly (``slow_seconds``), hugely
-(``huge_bytes``), in a wrong encoding, or without a title, plus a robots-disallowed page.
+(``huge_bytes``), in a wrong encoding, or without a title, plus a robots-disallowed page; without
+it, that listing is an empty category.
 
 Generic site: articles ``/<alias>-post<id>.html``; RSS ``/rss/thoi-su.rss``, Atom
 ``/atom/phap-luat.xml``, section ``/xa-hoi/`` without a feed; ``/sitemap.xml`` is an index of a news

@@ -1,4 +1,4 @@
-"""Pages of a NukeViet-style police portal (news module, default theme), as in shared/sites.md."""
+"""Pages of a NukeViet-style police portal (news module, default theme)."""
 
 from __future__ import annotations
 

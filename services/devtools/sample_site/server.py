@@ -156,9 +156,10 @@ class SampleSite:
             )
         if m := re.fullmatch(rf"{nv.MODULE}/([a-z0-9-]+)/(?:page-(\d+))?", path):
             cat, page = m.group(1), int(m.group(2) or 1)
-            if cat == "thong-bao" and self.broken:
-                links = [(nv.broken_path(i), f"Thông báo số {i}") for i in nv.BROKEN]
-                links.append((f"{nv.DISALLOWED}tai-lieu-noi-bo-900100.html", "Tài liệu nội bộ"))
+            if cat == "thong-bao":  # without broken pages, a category with no notices (not a 404)
+                links = [(nv.broken_path(i), f"Thông báo số {i}") for i in nv.BROKEN] if self.broken else []
+                if self.broken:
+                    links.append((f"{nv.DISALLOWED}tai-lieu-noi-bo-900100.html", "Tài liệu nội bộ"))
                 return Response(200, nv.listing_page("thong-bao", 1, [], 1, links).encode())
             if cat not in CATEGORIES:
                 return _not_found()
