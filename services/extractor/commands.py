@@ -66,7 +66,7 @@ def read_input(path: Path) -> tuple[str | None, str, str | None]:
 
 
 def extract_file(path: Path) -> dict[str, Any]:
-    """The ``bantin extract`` output object of one input file (the contract of the evaluation kit's README)."""
+    """The ``bantin extract`` output of one input file (the contract of the evaluation kit's README)."""
     from urllib.parse import quote, urlsplit
 
     from schemas import RawArticle
