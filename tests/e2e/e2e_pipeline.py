@@ -90,7 +90,8 @@ def wait_settled(
     """Wait until ``count()`` reaches ``target`` and the workers have handled every message (so
     any excess would be there too); the final count."""
     wait_for(lambda: count() >= target, f"{what} to reach {target} (at {count()})")
-    wait_for(lambda: caught_up(settings, env), "the workers to commit every message")
+    # each check opens two consumers on the broker: ask twice a second, not twenty times
+    wait_for(lambda: caught_up(settings, env), "the workers to commit every message", poll=0.5)
     return count()
 
 
