@@ -20,8 +20,8 @@ from pydantic.fields import FieldInfo
 
 from services.storage.filters import EventFilter
 
-# option names other than --field-name: the ones users know from the docs and the shell
-_DECLS = {"date_from": ("--from",), "date_to": ("--to",), "q": ("--q", "-q")}
+# option names other than --field-name (the HTTP parameter's name): a short one for the search words
+_DECLS = {"q": ("--q", "-q")}
 
 
 def filter_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -47,7 +47,9 @@ def where(
     if f.source:
         clauses.append(events.c.source == f.source)
     if f.person:
-        clauses.append(_person_condition(conn, f.person, f.rank, settings.inline_person_events))
+        clauses.append(_person_condition(conn, f, settings.inline_person_events))
+    elif f.role:
+        clauses.append(events.c.event_id.in_(sa.select(people.c.event_id).where(people.c.role == f.role)))
     if text and in_text:
         clauses.append(text_condition(conn, f, settings))
     return clauses
@@ -76,10 +78,8 @@ def _vietnam_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), VIETNAM_TZ).astimezone(UTC)
 
 
-def _person_condition(
-    conn: sa.Connection, person: str, rank: str | None, inline_limit: int
-) -> sa.ColumnElement[bool]:
-    """One person must match both the name and the rank when both are given.
+def _person_condition(conn: sa.Connection, f: EventFilter, inline_limit: int) -> sa.ColumnElement[bool]:
+    """One person must match the name, and the rank and the role when they are given.
 
     The name is one of the person's name keys or a prefix of one that ends at a word's end (see
     ``services.storage.names``): "ha" finds "ha" and "ha van", never "hai"; an equality and a range
@@ -88,7 +88,7 @@ def _person_condition(
     names at one row, and with that guess it re-scanned the matches for every walked event. More
     matches stay an ``event_id IN (subquery)``, which the sort-order probe serves well.
     """
-    name = folded_name(person)
+    name = folded_name(f.person or "")
     if not name:
         return sa.false()
     words_after = name + " "
@@ -98,11 +98,16 @@ def _person_condition(
             sa.and_(person_keys.c.key >= words_after, person_keys.c.key < prefix_upper_bound(words_after)),
         )
     )
-    if rank:
-        ranks = distinct_values.matching(conn, (people.c.rank,), rank, rank_token)
+    if f.rank or f.role:
         match = match.join(
             people,
             sa.and_(people.c.event_id == person_keys.c.event_id, people.c.ordinal == person_keys.c.ordinal),
-        ).where(people.c.rank.in_(ranks))
+        )
+    if f.rank:
+        match = match.where(
+            people.c.rank.in_(distinct_values.matching(conn, (people.c.rank,), f.rank, rank_token))
+        )
+    if f.role:
+        match = match.where(people.c.role == f.role)
     found = conn.execute(match.distinct().limit(inline_limit + 1)).scalars().all()
     return events.c.event_id.in_(found if len(found) <= inline_limit else match)

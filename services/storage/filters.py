@@ -8,12 +8,14 @@ from its fields (names, descriptions, choices). No SQLAlchemy here, so ``bantin 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from schemas.event import EventType, Province
+from schemas.times import VIETNAM_TZ
+from services.common.since import AGE, parse_since
 from services.storage.search import fold
 
 MAX_LIMIT = 500
@@ -22,8 +24,20 @@ DEFAULT_LIMIT = 50
 DateField = Literal["occurred_on", "published_at"]
 SortKey = Literal["-published_at", "published_at", "-occurred_on", "occurred_on"]
 GroupBy = Literal["province", "province_current", "event_type", "month", "source"]
+PersonRole = Literal["official", "suspect"]
 SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 GROUP_BYS: tuple[str, ...] = get_args(GroupBy)
+
+
+def _day(value: object) -> object:
+    """An age ("7d", "2w", "12h") as the Vietnamese calendar day it reaches back to; other values
+    are left to pydantic's date parsing."""
+    if isinstance(value, str) and AGE.match(value.strip()):
+        return parse_since(value).astimezone(VIETNAM_TZ).date()
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_day)]
 
 
 class EventFilter(BaseModel):
@@ -43,11 +57,18 @@ class EventFilter(BaseModel):
         default="occurred_on",
         description="the date the from/to days apply to (published_at in Vietnam time)",
     )
-    date_from: date | None = Field(default=None, description="first day, YYYY-MM-DD, inclusive")
-    date_to: date | None = Field(default=None, description="last day, YYYY-MM-DD, inclusive")
+    date_from: Day | None = Field(
+        default=None, description="first day, inclusive: YYYY-MM-DD or an age such as 7d, 2w"
+    )
+    date_to: Day | None = Field(
+        default=None, description="last day, inclusive: YYYY-MM-DD or an age such as 1d"
+    )
     source: str | None = Field(default=None, max_length=200, description="source id, exactly")
     person: str | None = Field(
         default=None, max_length=200, description="a person's whole name or a run of its words"
+    )
+    role: PersonRole | None = Field(
+        default=None, description="a person's role: official or suspect (with person: that person's)"
     )
     rank: str | None = Field(
         default=None,

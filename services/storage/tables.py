@@ -74,6 +74,8 @@ class EventRow(SQLModel, table=True):
 
 
 class PersonRow(SQLModel, table=True):
+    """The people an event names: officials (with rank and positions) and suspects (``role``)."""
+
     __tablename__ = "event_people"
 
     event_id: str = Field(
@@ -86,6 +88,9 @@ class PersonRow(SQLModel, table=True):
     name_folded: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     rank: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), index=True))
     positions: list[str] = Field(default_factory=list, sa_column=sa.Column(JSON_TYPE, nullable=False))
+    role: str = Field(
+        default="official", sa_column=sa.Column(sa.String(16), nullable=False, server_default="official")
+    )
 
 
 class PersonKeyRow(SQLModel, table=True):

@@ -117,8 +117,21 @@ def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]
             "name_folded": fold(p.name),
             "rank": p.rank,
             "positions": p.positions,
+            "role": "official",
         }
         for i, p in enumerate(event.people)
+    ]
+    person_rows += [  # suspects too, so a person filter finds them (no rank, no positions)
+        {
+            "event_id": event.event_id,
+            "ordinal": len(event.people) + i,
+            "name": s.name,
+            "name_folded": fold(s.name),
+            "rank": None,
+            "positions": [],
+            "role": "suspect",
+        }
+        for i, s in enumerate(event.suspects)
     ]
     award_rows: list[dict] = []
     for award in event.awards:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from schemas.event import ArticleRef, Award, Event, Extractor, Person, Province
+from schemas.event import ArticleRef, Award, Event, Extractor, Person, Province, Suspect
 from schemas.ids import article_id as make_article_id
 from schemas.ids import event_id as make_event_id
 
@@ -25,6 +25,7 @@ def make_event(
     province: tuple[str, str | None] | None = None,
     people: list[tuple[str, str | None]] = (),  # type: ignore[assignment]
     award_kinds: list[str] = (),  # type: ignore[assignment]
+    suspects: list[str] = (),  # type: ignore[assignment]
 ) -> Event:
     """An Event of article ``key`` (``https://<source>/<key>.html``) with only what a test needs."""
     url = f"https://{source}/vi/news/tin-tuc/{key}.html"
@@ -40,6 +41,7 @@ def make_event(
         summary=summary,
         people=[Person(name=name, rank=rank) for name, rank in people],
         awards=[Award(kinds=list(award_kinds))] if award_kinds else [],
+        suspects=[Suspect(name=name) for name in suspects],
         confidence=0.9,
         extractor=Extractor(version="1.0.0"),
     )
@@ -70,6 +72,7 @@ SAMPLE: dict[str, Event] = {
         published_at=at("2024-03-06"),
         province=("Thái Nguyên", "Thái Nguyên"),
         people=[("Hoàng Văn Nam", None)],
+        suspects=["Vi Thanh Lan"],
     ),
     "accident": make_event(
         "tai-nan-giao-thong",
@@ -88,12 +91,14 @@ SAMPLE: dict[str, Event] = {
         province=("Bắc Kạn", "Thái Nguyên"),
         people=[("Trần Thị Lan", "Thượng tá")],
         award_kinds=["Giấy khen"],
+        suspects=["Phạm Ngọc Hải"],
     ),
     "meeting": make_event(
         "hoi-nghi-so-ket",
         "meeting",
         title="Hội nghị sơ kết công tác quý I",
         occurred_on=date(2024, 1, 20),
+        people=[("Lò Văn Minh", "Đại uý")],  # the older tone placement: "uý" for "úy"
     ),
     "fraud": make_event(
         "canh-bao-lua-dao",
@@ -104,7 +109,7 @@ SAMPLE: dict[str, Event] = {
         occurred_on=date(2024, 5, 1),
         published_at=at("2024-05-01"),
         province=("Cao Bằng", "Cao Bằng"),
-        people=[("Văn Hùng", None)],
+        people=[("Văn Hùng", None), ("Hà Thị Thuỷ", None)],
     ),
 }
 

@@ -93,8 +93,8 @@ def test_stats_formats(store: Store) -> None:
 def test_bad_options_name_the_option(store: Store) -> None:
     cases = [
         (["events", "--event-type", "robbery"], "--event-type"),
-        (["events", "--from", "2024-02-01", "--to", "2024-01-01"], "--from"),
-        (["events", "--from", "01/02/2024"], "--from"),
+        (["events", "--date-from", "2024-02-01", "--date-to", "2024-01-01"], "--date-from"),
+        (["events", "--date-from", "01/02/2024"], "--date-from"),
         (["events", "--cursor", "garbage"], "--cursor"),
         (["events", "--date-field", "fetched_at"], "--date-field"),
         (["stats", "--group-by", "weekday"], "--group-by"),
@@ -126,7 +126,7 @@ def test_cli_choices_are_the_query_layers(store: Store) -> None:
     for command in ("events", "stats"):
         shown = runner.invoke(app, [command, "--help"]).stdout
         for name in EventFilter.model_fields:
-            option = {"date_from": "--from", "date_to": "--to"}.get(name, f"--{name.replace('_', '-')}")
+            option = f"--{name.replace('_', '-')}"
             assert f"{option} " in shown, (command, option)
 
 

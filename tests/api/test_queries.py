@@ -139,9 +139,14 @@ def test_source(store: Store) -> None:
         ("Văn Hùng", ("commendation", "fraud")),  # a run of words inside the name, or the whole name
         ("Hung", ("commendation", "fraud")),
         ("ung", ()),  # words match from their start only
-        ("Ngu", ()),  # and whole: "Ngu" is not "Nguyễn", as "Hà" is not "Hải"
+        ("Ngu", ()),  # and whole: "Ngu" is not "Nguyễn"
+        ("Hà", ("fraud",)),  # "Hà" is not "Phạm Ngọc Hải" (folded, "ha" is not "hai")
+        ("Hải", ("arrest",)),  # a suspect
         ("Van Hu", ()),
-        ("Lan", ("arrest",)),
+        ("Lan", ("arrest", "drugs")),  # an official and a suspect
+        ("Vi Thanh Lan", ("drugs",)),
+        ("Thủy", ("fraud",)),  # stored "Thuỷ": both tone placements fold alike
+        ("Hà Thị Thuỷ", ("fraud",)),
         ("Tran Thi", ("arrest",)),
         ("50%_", ()),
     ],
@@ -166,6 +171,30 @@ def test_rank_and_rank_of_the_same_person(store: Store) -> None:
         found(store, rank="trung-ta") == found(store, person="Le Minh", rank="TRUNGTA") == ids("commendation")
     )
     assert found(store, person="Le Minh", rank="!!!") == set()
+
+
+def test_role_of_a_person(store: Store) -> None:
+    """A suspect has the role "suspect" and no rank; the role and rank are the matched person's."""
+    assert found(store, person="Lan", role="suspect") == ids("drugs")
+    assert found(store, person="Lan", role="official") == ids("arrest")
+    assert found(store, person="Phạm Ngọc Hải", role="official") == set()
+    assert found(store, person="Lan", rank="Thượng tá", role="suspect") == set()
+    assert found(store, role="suspect") == ids("drugs", "arrest")
+
+
+def test_rank_in_either_tone_placement(store: Store) -> None:
+    assert found(store, rank="Đại úy") == found(store, rank="Đại uý") == ids("meeting")
+    assert found(store, person="Lò Văn Minh", rank="Đại úy") == ids("meeting")
+
+
+def test_dates_as_ages(store: Store) -> None:
+    """An age is the Vietnamese calendar day it reaches back to: every sample event is older."""
+    assert found(store, date_field="published_at", date_from="30d") == set()
+    assert found(store, date_field="published_at", date_to="1d") == ids(
+        "commendation", "drugs", "accident", "arrest", "fraud"
+    )
+    with pytest.raises(ValidationError):
+        EventFilter(date_from="7 days")
 
 
 def test_award_kind(store: Store) -> None:

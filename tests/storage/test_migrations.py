@@ -11,7 +11,7 @@ from schemas.event import Event
 from services.storage.db import alembic_config, current_revision, make_engine, upgrade
 from services.storage.search import month_bucket, month_token, month_tokens
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def as_stored(row: dict) -> dict:
@@ -23,6 +23,12 @@ def without_months(row: dict, event: Event) -> dict:
     """``row`` as the writer stored it before 0005: no month tokens at the end of its text."""
     months = month_tokens(event.occurred_on, event.article.published_at)
     return {**row, "search_text": row["search_text"].removesuffix(f" {months}")}
+
+
+def without_roles(persons: list[dict]) -> list[dict]:
+    """``event_people`` rows of ``writer._rows`` as the writer stored them before 0007: officials
+    only, no role."""
+    return [{k: v for k, v in p.items() if k != "role"} for p in persons if p["role"] == "official"]
 
 
 def test_upgrade_from_empty_creates_the_schema(database_url: str) -> None:
@@ -67,7 +73,7 @@ def test_upgrade_to_person_keys_indexes_the_names_already_stored(database_url: s
         with engine.begin() as conn:
             conn.execute(articles.insert(), [article])
             conn.execute(events.insert(), [as_stored(row)])
-            conn.execute(people.insert(), persons)
+            conn.execute(people.insert(), without_roles(persons))
         upgrade(database_url)
         page = search_events(engine, EventFilter(person=event.people[0].name.split(" ", 1)[1]))
         assert [e["event_id"] for e in page.items] == [event.event_id]
@@ -133,7 +139,7 @@ def test_upgrade_to_rank_award_tokens_lets_those_filters_find_events_stored_befo
         with engine.begin() as conn:
             conn.execute(articles.insert(), [article])
             conn.execute(events.insert(), [as_stored(row)])
-            conn.execute(people.insert(), persons)
+            conn.execute(people.insert(), without_roles(persons))
             conn.execute(awards.insert(), grants)
         assert search_events(engine, rank).items == search_events(engine, kind).items == []
         upgrade(database_url)
@@ -242,5 +248,60 @@ def test_upgrade_to_article_texts_leaves_stored_articles_unknown(database_url: s
             }
         upgrade(database_url)
         assert stored() == (["rescue"], [(None, None)])
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_suspect_people_lets_a_person_filter_find_suspects_stored_before(
+    database_url: str,
+) -> None:
+    """0007 gives the suspects of stored events people rows and name keys, as the writer does now,
+    after the officials' ordinals; downgrading removes them and their keys, nothing else."""
+    from factories import synthetic_event
+
+    from schemas.event import Suspect
+    from services.storage.filters import EventFilter
+    from services.storage.queries import search_events
+    from services.storage.writer import _rows, articles, events, people, person_keys
+
+    upgrade(database_url, "0006")
+    arrest = synthetic_event(31, event_type="arrest").model_copy(
+        update={"suspects": [Suspect(name="Vi Thanh Lan", birth_year=1990), Suspect(name="Phạm Ngọc Hải")]}
+    )
+    article, row, persons, keys, _awards = _rows(arrest)
+    officials = without_roles(persons)
+    engine = make_engine(database_url)
+
+    def suspects_found() -> set[str]:
+        page = search_events(engine, EventFilter(person="Vi Thanh Lan"), limit=10)
+        return {item["event_id"] for item in page.items}
+
+    try:
+        with engine.begin() as conn:  # as the 0006 writer stored it: officials only
+            conn.execute(articles.insert(), [article])
+            conn.execute(events.insert(), [as_stored(row)])
+            conn.execute(people.insert(), officials)
+            conn.execute(person_keys.insert(), [k for k in keys if k["ordinal"] < len(officials)])
+        upgrade(database_url)
+        with engine.connect() as conn:
+            stored = conn.execute(
+                sa.select(people.c.ordinal, people.c.name, people.c.role, people.c.rank).order_by(
+                    people.c.ordinal
+                )
+            ).all()
+            key_count = conn.execute(sa.select(sa.func.count()).select_from(person_keys)).scalar_one()
+        assert [tuple(r) for r in stored] == [
+            (0, arrest.people[0].name, "official", arrest.people[0].rank),
+            (1, "Vi Thanh Lan", "suspect", None),
+            (2, "Phạm Ngọc Hải", "suspect", None),
+        ]
+        assert key_count == len(keys), "the same keys the writer makes"
+        assert suspects_found() == {arrest.event_id}
+        command.downgrade(alembic_config(database_url), "0006")
+        with engine.connect() as conn:
+            names = conn.execute(sa.text("SELECT name FROM event_people")).scalars().all()
+            left = conn.execute(sa.text("SELECT count(*) FROM event_person_keys")).scalar_one()
+        assert names == [arrest.people[0].name]
+        assert left == len(keys) - 3 - 3  # "vi thanh lan", "thanh lan", "lan"; the same for "pham ngoc hai"
     finally:
         engine.dispose()
