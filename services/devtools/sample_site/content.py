@@ -85,18 +85,55 @@ def _officer(rng: random.Random) -> str:
     return f"{rng.choice(RANKS)} {_name(rng)}, {rng.choice(POSITIONS)}"
 
 
+def _before(rng: random.Random, when: datetime, most_hours: int = 40) -> datetime:
+    """A moment 2 to ``most_hours`` hours before ``when``: news reports what already happened."""
+    return when - timedelta(hours=rng.randint(2, most_hours))
+
+
+def _part_of_day(moment: datetime) -> str:
+    return (
+        "Sáng" if moment.hour < 11 else "Trưa" if moment.hour < 13 else "Chiều" if moment.hour < 18 else "Tối"
+    )
+
+
+# charge → the article of the Penal Code it falls under and what the suspect did
+CHARGES = {
+    "Trộm cắp tài sản": (173, "lén lút lấy trộm tài sản trị giá {money} triệu đồng"),
+    "Lừa đảo chiếm đoạt tài sản": (
+        174,
+        "giả danh cán bộ ngân hàng, chiếm đoạt {money} triệu đồng của bị hại",
+    ),
+    "Cố ý gây thương tích": (
+        134,
+        "dùng hung khí gây thương tích cho {victim}, tỷ lệ tổn thương cơ thể {share}%",
+    ),
+}
+
+
+def _review_period(held: datetime) -> tuple[str, str, str]:
+    """The review a conference held then makes: of the past year around the new year, of the
+    first quarter or half year otherwise (no review of a year still under way)."""
+    if held.month in (12, 1, 2):
+        year = held.year - 1 if held.month < 12 else held.year
+        return "tổng kết", f"năm {year}", f"năm {year + 1}"
+    if held.month < 6:
+        return "sơ kết", f"quý I năm {held.year}", "những tháng tiếp theo"
+    return "sơ kết", f"6 tháng đầu năm {held.year}", "6 tháng cuối năm"
+
+
 def _conference(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
     campaign = rng.choice(CAMPAIGNS)
-    year = when.year - 1 if when.month < 3 else when.year
-    title = f"Tổng kết {campaign} năm {year}"
+    held = _before(rng, when)
+    review, period, next_period = _review_period(held)
+    title = f"{review.capitalize()} {campaign} {period}"
     lead = (
-        f"Ngày {when.day}/{when.month}, Công an tỉnh tổ chức Hội nghị tổng kết {campaign} năm {year}, "
-        f"triển khai nhiệm vụ năm {year + 1}."
+        f"Ngày {held.day}/{held.month}, Công an tỉnh tổ chức Hội nghị {review} {campaign} {period}, "
+        f"triển khai nhiệm vụ {next_period}."
     )
     body = [
         lead,
         f"Dự và chỉ đạo hội nghị có {_officer(rng)}; cùng dự có {_officer(rng)} và đại diện các sở, ngành.",
-        f"Trong năm {year}, lực lượng Công an đã phối hợp tổ chức {rng.randint(20, 90)} buổi tuyên truyền "
+        f"Trong {period}, lực lượng Công an đã phối hợp tổ chức {rng.randint(20, 90)} buổi tuyên truyền "
         f"với hơn {rng.randint(2, 9)}.{rng.randint(100, 999)} lượt người tham gia; nhân dân cung cấp "
         f"{rng.randint(50, 400)} nguồn tin có giá trị về an ninh, trật tự.",
         f"Phát biểu chỉ đạo, {_officer(rng)} đề nghị các đơn vị tiếp tục đổi mới nội dung, hình thức "
@@ -108,9 +145,10 @@ def _conference(rng: random.Random, when: datetime) -> tuple[str, str, list[str]
 def _commendation(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
     collectives, individuals = rng.randint(2, 12), rng.randint(3, 25)
     title = f"Khen thưởng {collectives} tập thể, {individuals} cá nhân có thành tích xuất sắc"
+    held = _before(rng, when)
     lead = (
-        f"Chiều {when.day}/{when.month}/{when.year}, Công an tỉnh tổ chức lễ trao Bằng khen cho các "
-        "tập thể, cá nhân có thành tích xuất sắc trong công tác bảo đảm an ninh, trật tự."
+        f"{_part_of_day(held)} {held.day}/{held.month}/{held.year}, Công an tỉnh tổ chức lễ trao "
+        "Bằng khen cho các tập thể, cá nhân có thành tích xuất sắc trong công tác bảo đảm an ninh, trật tự."
     )
     body = [
         lead,
@@ -125,7 +163,10 @@ def _commendation(rng: random.Random, when: datetime) -> tuple[str, str, list[st
 def _arrest(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
     suspect, born = _name(rng), rng.randint(1970, 2004)
     place = f"{rng.choice(COMMUNES)}, {rng.choice(DISTRICTS)}"
-    charge = rng.choice(["Trộm cắp tài sản", "Lừa đảo chiếm đoạt tài sản", "Cố ý gây thương tích"])
+    charge = rng.choice(list(CHARGES))
+    article, deed = CHARGES[charge]
+    did = deed.format(money=rng.randint(10, 900), victim=f"anh {_name(rng)}", share=rng.randint(11, 45))
+    committed = _before(rng, when, most_hours=24 * 20)  # charged days or weeks after the deed
     title = f"Bắt giữ đối tượng {suspect} về tội {charge.lower()}"
     lead = (
         f"Công an {rng.choice(DISTRICTS)} vừa khởi tố vụ án, khởi tố bị can {suspect} (SN "
@@ -133,10 +174,9 @@ def _arrest(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
     )
     body = [
         lead,
-        f"Theo tài liệu điều tra, khoảng {rng.randint(1, 23)} giờ ngày {when.day}/{when.month}, "
-        f"{suspect} (SN {born}, trú tại {place}) đã thực hiện hành vi phạm tội, chiếm đoạt số tiền "
-        f"{rng.randint(10, 900)} triệu đồng.",
-        f"Vụ việc được xử lý theo Điều {rng.choice([173, 174, 134])} Bộ luật Hình sự năm 2015.",
+        f"Theo tài liệu điều tra, khoảng {committed.hour} giờ ngày {committed.day}/{committed.month}, "
+        f"{suspect} (SN {born}, trú tại {place}) đã {did}.",
+        f"Vụ việc được xử lý theo Điều {article} Bộ luật Hình sự năm 2015.",
     ]
     return title, lead, body
 
@@ -150,9 +190,10 @@ def _drugs(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
         f"Phòng Cảnh sát điều tra tội phạm về ma túy phối hợp Công an {rng.choice(DISTRICTS)} bắt quả "
         f"tang {suspect} (SN {born}) đang mua bán trái phép chất ma túy."
     )
+    caught = _before(rng, when)
     body = [
         lead,
-        f"Vào hồi {rng.randint(1, 23)} giờ ngày {when.day}/{when.month}/{when.year}, tại "
+        f"Vào hồi {caught.hour} giờ ngày {caught.day}/{caught.month}/{caught.year}, tại "
         f"{rng.choice(COMMUNES)}, "
         f"tổ công tác phát hiện {suspect} đang giao nhận ma túy. Tang vật thu giữ gồm {qty} {unit} {drug}, "
         f"{rng.randint(1, 3)} điện thoại di động và 01 {rng.choice(VEHICLES)}.",
@@ -162,20 +203,26 @@ def _drugs(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
 
 
 def _traffic(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
-    dead, injured = rng.randint(0, 3), rng.randint(0, 5)
+    dead, injured = rng.randint(0, 2), rng.randint(0, 4)
+    injured = injured or (0 if dead else 1)  # a crash without casualties makes no headline
+    toll = " và ".join(
+        phrase
+        for count, phrase in ((dead, f"{dead} người tử vong"), (injured, f"{injured} người bị thương"))
+        if count
+    )
     vehicle = rng.choice(VEHICLES)
     plate = f"97{rng.choice('ABCDH')}-{rng.randint(100, 999)}.{rng.randint(10, 99)}"
     road = rng.choice(["Quốc lộ 3", "Quốc lộ 279", "Tỉnh lộ 258"])
-    title = f"Tai nạn giao thông trên {road} làm {dead} người chết, {injured} người bị thương"
+    title = f"Tai nạn giao thông trên {road} làm {toll}".replace(" và ", ", ")
+    crashed = _before(rng, when, most_hours=20)
     lead = (
-        f"Khoảng {rng.randint(1, 23)} giờ ngày {when.day}/{when.month}, trên {road} đã xảy ra "
+        f"Khoảng {crashed.hour} giờ ngày {crashed.day}/{crashed.month}, trên {road} đã xảy ra "
         f"vụ tai nạn giao thông."
     )
     body = [
         lead,
         f"Vụ tai nạn xảy ra giữa {vehicle} biển kiểm soát {plate} và xe mô tô do {_name(rng)} điều khiển "
-        f"tại {rng.choice(COMMUNES)}, {rng.choice(DISTRICTS)}, làm {dead} người chết và "
-        f"{injured} người bị thương.",
+        f"tại {rng.choice(COMMUNES)}, {rng.choice(DISTRICTS)}, làm {toll}.",
         "Phòng Cảnh sát giao thông Công an tỉnh khuyến cáo người tham gia giao thông chấp hành "
         "nghiêm quy định.",
     ]
