@@ -285,3 +285,27 @@ def extracted(items: list[dict], directory: Path) -> list[tuple[dict, dict]]:
         path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
         pairs.append((item["gold"], json.loads(json.dumps(extract_file(path), ensure_ascii=False))))
     return pairs
+
+
+def main(argv: list[str]) -> None:
+    """``python tests/extractor/scoring.py DIR…``: one markdown table row per directory, then the
+    directories together (the figures ``docs/extraction-quality.md`` records)."""
+    import tempfile
+
+    directories = [Path(a) for a in argv]
+    print("| set | articles | " + " | ".join(FIELDS) + " | macro | micro |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, dirs in [
+            *((d.name, [d]) for d in directories),
+            *([("all", directories)] if len(argv) > 1 else []),
+        ]:
+            items = load_items(*dirs)
+            s = score(extracted(items, Path(tmp)))
+            cells = [f"{s.fields[f]:.3f}" if f in s.fields else "–" for f in FIELDS]
+            print(f"| {label} | {len(items)} | " + " | ".join(cells) + f" | {s.macro:.3f} | {s.micro:.3f} |")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
