@@ -30,9 +30,25 @@ def test_year_rollover_in_january():
     assert _on("Tối 28/12, xảy ra vụ cháy nhà dân.", published=date(2024, 1, 3)) == date(2023, 12, 28)
 
 
-def test_no_year_without_publication_date():
+def test_no_year_without_publication_date_nor_a_year_in_the_text():
     assert _on("Sáng 25/5, Công an huyện ra quân.", published=None) is None
     assert _on("Ngày 3/4/2021, Công an huyện ra quân.", published=None) == date(2021, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chiều 14/9, xã Mường Lói tổ chức Ngày hội an ninh năm 2022.", date(2022, 9, 14)),
+        (
+            "Sáng 6/3, Công an tỉnh tổng kết. Năm 2019, toàn tỉnh xảy ra ít vụ hơn năm 2018; năm 2019 "
+            "là năm thứ hai liên tiếp giảm.",
+            date(2019, 3, 6),
+        ),
+        ("Tối 2/7, bắt Vàng A Pó (SN 1987) và Lò Văn Sinh (sinh năm 1990).", None),  # birth years only
+    ],
+)
+def test_undated_article_takes_the_year_its_text_tells_of(text: str, expected: date | None) -> None:
+    assert _on(text, published=None) == expected
 
 
 def test_document_and_birth_dates_are_skipped():
@@ -82,3 +98,37 @@ def test_a_reported_decision_keeps_its_day_over_the_earlier_story():
         published=date(2024, 9, 18),
     )
     assert occurred_on(doc)[0] == date(2024, 9, 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a clock time in the story sentence
+            "Ngày 9/6, Công an huyện Tủa Chùa cho biết vừa bắt giữ 2 đối tượng. Khoảng 22h ngày 7/6, tổ công "
+            "tác kiểm tra xe khách và phát hiện 3 bánh heroin.",
+            date(2024, 6, 7),
+        ),
+        (  # a part of the day leading the earlier date
+            "Ngày 4/6, tin từ UBND xã Tà Xùa cho biết đã tìm thấy thi thể nạn nhân. Chiều 2/6, anh Giàng A "
+            "Chư đi qua suối thì bị lũ cuốn.",
+            date(2024, 6, 2),
+        ),
+        (  # "Cụ thể" before the story; the later "Trước đó" case is older background
+            "Ngày 8/6, Công an phường cho biết vừa bắt 2 vụ. Cụ thể, vào ngày 5/6, tổ công tác bắt quả tang "
+            "Lê Văn Ba. Trước đó, ngày 20/5, Công an phường bắt Hà Thị Tư.",
+            date(2024, 6, 5),
+        ),
+        (  # a source still searching is a report too
+            "Chiều 6/6, Công an huyện đang khẩn trương tìm kiếm người mất tích. Theo đó, ngày 5/6, ông Lò Văn "
+            "Ún đi đánh cá trên hồ.",
+            date(2024, 6, 5),
+        ),
+    ],
+)
+def test_report_lead_gives_way_to_the_day_the_story_tells_of(text: str, expected: date) -> None:
+    assert _on(text) == expected
+
+
+def test_a_later_date_told_without_an_occurrence_cue_is_not_the_event_day() -> None:
+    text = "Ngày 9/6, Công an tỉnh cho biết đã bắt giữ đối tượng. Ngày 2/6 là hạn nộp hồ sơ của dự án."
+    assert _on(text) == date(2024, 6, 9)
