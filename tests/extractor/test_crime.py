@@ -250,3 +250,49 @@ def test_title_rounded_seizure_gives_way_to_the_body_amount():
     )
     got = [(z.quantity, z.unit) for z in extract_seizures(doc)]
     assert got == [(3_200_000_000, "đồng"), (4, "ô tô"), (9, "điện thoại")]
+
+
+def _suspect_names(text: str) -> set[str]:
+    return {s.name for s in extract_suspects(Document(text))}
+
+
+def test_an_age_in_brackets_marks_a_suspect_in_a_crime_sentence():
+    text = (
+        "Lúc 9 giờ ngày 3/5, Công an xã phát hiện Đinh Quốc Bảo (27 tuổi, ngụ ấp 2) và Trịnh Văn Lực "
+        "(31 tuổi) đang vận chuyển trái phép 60 cây pháo."
+    )
+    assert _suspect_names(text) == {"Đinh Quốc Bảo", "Trịnh Văn Lực"}
+
+
+def test_an_age_after_an_honorific_is_a_victim_not_a_suspect():
+    text = "Vụ trộm cắp xảy ra tại nhà anh Phùng Văn Tài (45 tuổi), kẻ gian lấy đi 2 xe máy."
+    assert _suspect_names(text) == set()
+
+
+def test_names_the_surname_list_misses_before_a_birth_or_an_age():
+    text = (
+        "Tổ công tác bắt quả tang 2 đối tượng gồm Sơn Mạnh, sinh năm 1996; Chau Sóc Kha (24 tuổi) "
+        "đang tàng trữ trái phép chất ma túy."
+    )
+    assert _suspect_names(text) == {"Sơn Mạnh", "Chau Sóc Kha"}
+
+
+def test_a_list_continued_with_cung():
+    text = (
+        "Cơ quan CSĐT đã khởi tố bị can Lê Văn Hòa (40 tuổi), cùng với Vũ Đình Nam về tội trộm cắp tài sản."
+    )
+    assert _suspect_names(text) == {"Lê Văn Hòa", "Vũ Đình Nam"}
+
+
+def test_a_driver_held_after_a_crash_is_a_suspect():
+    text = "Ngày 2/3, Công an huyện đã tạm giữ hình sự tài xế Hồ Văn Quý để điều tra vụ tai nạn giao thông."
+    assert _suspect_names(text) == {"Hồ Văn Quý"}
+    assert _suspect_names("Công an tỉnh đã tạm giữ lái xe T.V.H. để điều tra, làm rõ.") == {"T.V.H."}
+
+
+def test_a_person_after_a_city_name_and_va_is_not_a_street():
+    text = (
+        "Bắt 2 đối tượng gồm Phan Văn Út, sinh năm 1990, trú tại thành phố Bạc Liêu và Tô Minh Sang, "
+        "sinh năm 1985, về hành vi mua bán trái phép chất ma túy."
+    )
+    assert _suspect_names(text) == {"Phan Văn Út", "Tô Minh Sang"}

@@ -16,19 +16,23 @@ from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, pars
 
 _SUSPECT_BEFORE = re.compile(
     r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can|hung thủ|tên|thủ phạm|truy nã|đình nã|bắt giữ|"
-    r"bắt quả tang|bắt khẩn cấp|khởi tố|tạm giữ|xử phạt|gồm|là|đối với|họ (?:và )?tên|bắt)\s*(?::\s*)?"
-    r"(?:(?:ông|bà|anh|chị|em|cháu)\s+)?$",
+    r"bắt quả tang|bắt khẩn cấp|khởi tố|tạm giữ(?: hình sự)?|xử phạt|gồm|là|đối với|họ (?:và )?tên|bắt)"
+    r"\s*(?::\s*)?(?:(?:ông|bà|anh|chị|em|cháu|tài xế|lái xe)\s+)?$",
     re.IGNORECASE,
 )
 _BIRTH = re.compile(
     r"^\s*(?:\([^()]{0,40}?|,\s*)(?:SN|sinh năm|sinh ngày\s+\d{1,2}/\d{1,2}/)\s*:?\s*(?P<y>(?:19|20)\d{2})",
     re.IGNORECASE,
 )
-# A capitalised run right before "(SN 1996": a name the surname list misses ("Y Sơn Niê").
+# A capitalised run right before "(SN 1996", ", sinh năm 2000" or "(22 tuổi": a name the surname
+# list misses ("Y Sơn Niê", "Sơn Nghỉ", "Sồng A Thìa").
 _NAME_BEFORE_BIRTH = re.compile(
     rf"(?<![{LOWER}{UPPER}])(?P<name>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*){{1,4}})"
-    r"\s*\((?:SN|sinh năm)\s*(?:19|20)\d{2}"
+    r"\s*(?:\((?:SN|sinh năm)\s*(?:19|20)\d{2}|,\s*sinh năm\s*(?:19|20)\d{2}|\(\s*\d{1,2}\s*tuổi)"
 )
+# "Võ Minh Thịnh (33 tuổi) đang cất giấu …": an age in brackets right after a name, like a birth
+# year, tells who someone is; in a crime sentence and without an honorific, a suspect.
+_AGE = re.compile(r"^\s*\(\s*\d{1,2}\s*tuổi\b")
 _SUSPECT_NOUN = re.compile(r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|thủ phạm|hung thủ", re.IGNORECASE)
 _VICTIM_BEFORE = re.compile(
     r"(?:bị hại|nạn nhân|người bị hại|người bị lừa)\s*(?:là\s*)?:?\s*(?:(?:ông|bà|anh|chị|em|cháu)\s+)?$",
@@ -40,7 +44,7 @@ _VICTIM_AFTER = re.compile(
     re.I,
 )
 # What separates names in a list of suspects: a comma, "và", with an optional bracket before.
-_LIST_GAP = re.compile(r"\s*(?:,|;|và|,\s*và)\s*")
+_LIST_GAP = re.compile(r"\s*(?:,|;|và|,\s*và|,?\s*cùng(?:\s+với)?)\s*")
 _NOT_A_NAME_START = frozenset(
     {"Công", "Ủy", "Uỷ", "Ban", "Phòng", "Đội", "Cục", "Bộ", "Tỉnh", "Huyện", "Xã"}
     | {"Anh", "Chị", "Ông", "Bà", "Em", "Cháu", "Cụ", "Nạn", "Tài", "Lái"}
@@ -211,7 +215,7 @@ def extract_suspects(doc: Document) -> list[Suspect]:
             # "ông X (SN 1979), chủ quán, bị phạt 30 triệu đồng"
             or _sanctioned_after(doc, end)
         )
-        if not (cue or birth) or not _is_crime_sentence(doc, start):
+        if not (cue or birth or _AGE.match(after)) or not _is_crime_sentence(doc, start):
             continue
         if not cue and re.search(
             r"(?:tài xế|lái xe|nạn nhân|anh|chị|ông|bà|cháu|em)\s*$", before, re.IGNORECASE

@@ -44,9 +44,10 @@ NOT_NAME_WORDS = frozenset(
 TITLE_WORDS = frozenset(
     {"Trưởng", "Giám", "Chủ", "Bí", "Tổng", "Thứ", "Phó", "Chánh", "Ủy", "Uỷ", "Bộ", "Cục", "Phòng", "Sở"}
 )
-# A later item of a list of streets: "đường Trần Phú, Hà Huy Tập", "phố Nguyễn Du và Lê Duẩn".
+# A later item of a list of streets: "đường Trần Phú, Hà Huy Tập", "phố Nguyễn Du và Lê Duẩn" (not
+# "thành phố Sóc Trăng và Nguyễn Văn Vinh": a person after a city).
 _STREET_LIST = re.compile(
-    rf"(?i:đường|phố|ngõ|tuyến)\s+(?:[{UPPER}][{LOWER}]*\s*){{1,4}}"
+    rf"(?<![Tt]hành )(?<!\w)(?i:đường|phố|ngõ|tuyến)\s+(?:[{UPPER}][{LOWER}]*\s*){{1,4}}"
     rf"(?:(?:,|và)\s*(?:[{UPPER}][{LOWER}]*\s*){{1,4}})*(?:,|\svà)\s*$"
 )
 _ADMIN_WORDS = frozenset(
