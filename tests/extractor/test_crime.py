@@ -296,3 +296,59 @@ def test_a_person_after_a_city_name_and_va_is_not_a_street():
         "sinh năm 1985, về hành vi mua bán trái phép chất ma túy."
     )
     assert _suspect_names(text) == {"Phan Văn Út", "Tô Minh Sang"}
+
+
+def _seized(text: str) -> list[tuple[float, str, str]]:
+    return [(z.quantity, z.unit, z.item) for z in extract_seizures(Document(text))]
+
+
+def test_a_counted_lot_keeps_its_count_and_its_weight_is_no_other_seizure():
+    got = _seized("Tổ công tác thu giữ 6 bánh hêrôin có trọng lượng gần 2,1 kg và 300 viên hồng phiến.")
+    assert [(q, u) for q, u, _ in got] == [(6, "bánh"), (300, "viên")]
+
+
+def test_packets_give_way_to_their_weight_and_lend_it_their_content():
+    got = _seized("Công an thu giữ 9 bọc ni lông chứa ma túy đá trọng lượng 450gram được giấu trong ba lô.")
+    assert [(q, u, i) for q, u, i in got] == [(450, "gram", "ma túy đá")]
+    got = _seized("Thu giữ 12 hộp pháo hoa với trọng lượng khoảng 30 kg.")
+    assert [(q, u) for q, u, _ in got] == [(30, "kg")]
+
+
+def test_packets_of_a_substance_named_after_them():
+    got = _seized("Kiểm tra, phát hiện và thu giữ 4 bịch nylon chứa chất bột màu trắng nghi là heroin.")
+    assert [(q, u, i) for q, u, i in got] == [(4, "bịch", "heroin")]
+
+
+def test_a_total_replaces_its_parts():
+    got = _seized("Thu giữ 300 bao thuốc lá hiệu Jet, 200 bao hiệu Hero, tổng cộng 500 bao.")
+    assert [(q, u) for q, u, _ in got] == [(500, "bao")]
+
+
+def test_a_rounded_amount_told_exactly_elsewhere_is_one_seizure():
+    text = (
+        "Công an tỉnh cho biết vừa bắt đối tượng vận chuyển gần 9kg ma túy. Khám xét, tổ công tác thu giữ "
+        "8,6 kg ma túy đá."
+    )
+    assert [(q, u) for q, u, _ in _seized(text)] == [(8.6, "kg")]
+
+
+def test_a_weight_with_its_drug_named_just_after():
+    got = _seized("Lực lượng chức năng lập biên bản tịch thu tang vật trọng lượng 1,2kg, nghi là ma túy.")
+    assert [(q, u, i) for q, u, i in got] == [(1.2, "kg", "ma túy")]
+
+
+def test_a_list_of_goods_no_vocabulary_names():
+    text = (
+        "Trên xe, lực lượng chức năng phát hiện nhiều hàng lậu gồm: 40 nồi cơm điện, 12 bếp từ (loại đôi), "
+        "7 tủ lạnh mini và 3 người đi cùng."
+    )
+    assert [(q, u) for q, u, _ in _seized(text)] == [
+        (40, "nồi cơm điện"),
+        (12, "bếp từ"),
+        (7, "tủ lạnh mini"),
+    ]
+
+
+def test_new_spellings_of_drugs_and_units():
+    got = _seized("Thu giữ 15 bánh hê-rô-in và 2.000 viên MTTH cùng 20 đoạn ống hút chứa ma túy đá.")
+    assert [(q, u) for q, u, _ in got] == [(15, "bánh"), (2000, "viên"), (20, "đoạn")]

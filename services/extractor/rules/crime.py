@@ -8,11 +8,13 @@ wanted notice — a driver named with a birth year in an accident report is not 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from schemas.event import Casualties, Seizure, Suspect, Vehicle
-from services.extractor.rules.document import Document, drop_rounded_title_repeats
+from services.extractor.rules.document import Document, Span, drop_rounded_title_repeats
 from services.extractor.rules.names import INITIALS, LOWER, UPPER, find_names
 from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number, word_number
+from services.extractor.vocabulary import alternation
 
 _SUSPECT_BEFORE = re.compile(
     r"(?:đối tượng|bị can|bị cáo|nghi phạm|nghi can|hung thủ|tên|thủ phạm|truy nã|đình nã|bắt giữ|"
@@ -103,20 +105,15 @@ _SEIZURE_TRIGGER = re.compile(
     r"trong người có|số ma túy|bắt quả tang|vận chuyển|tàng trữ|mua bán",
     re.IGNORECASE,
 )
-_SEIZURE_UNITS = (
-    r"kg|kilôgam|kilogam|ki-lô-gam|gam|gram|gr|g|tấn|lít|ml|viên|bánh|gói|túi|tép|liều|cây|khẩu|"
-    r"chiếc|cái|con|bao|thùng|hộp|bình xịt|bình|can|xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|quả|kíp|bộ|cuộn|"
-    r"máy tính|laptop|máy|sim|thẻ|cân"
-)
+_SEIZURE_UNITS = alternation("seizures", "weight_units", "counting_units", "packaging_units", "item_units")
 _SEIZURE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<q>{NUMBER})\s*(?P<unit>{_SEIZURE_UNITS})(?!\w)(?P<item>[^,;.()\n]{{0,60}}?)"
-    r"(?=\s*(?:[,;.()\n]|và\s|cùng\s|trị giá|có\s|để\s|của\s|qua\s|từ\s|tại\s|trên\s|ở\s|sang\s|"
+    r"(?=\s*(?:[,;.()\n\d]|và\s|cùng\s|trị giá|có\s|với\s|để\s|của\s|qua\s|từ\s|tại\s|trên\s|ở\s|sang\s|"
     r"về\s|vào\s|cho\s|bị\s|đã\s|được\s|$))"
 )
-_ITEM_UNIT = re.compile(
-    r"xe mô tô|xe máy|xe ô tô|ô tô|điện thoại|khẩu|kíp|lựu đạn|máy tính|laptop|máy|sim|thẻ|cân|bình xịt",
-    re.IGNORECASE,
-)
+_ITEM_UNIT = re.compile(alternation("seizures", "item_units") + "|khẩu|kíp", re.IGNORECASE)
+_PACKAGING_UNIT = re.compile(alternation("seizures", "packaging_units"), re.IGNORECASE)
+_COUNTING_UNIT = re.compile(alternation("seizures", "counting_units"), re.IGNORECASE)
 # "3 gói ma túy đá có trọng lượng 5,2 gam": the count of packets is the container, the weight the seizure.
 _WEIGHT_AFTER = re.compile(
     r"\s*(?:,\s*)?\(?\s*(?:có\s+|với\s+)?(?:tổng\s+)?(?:trọng lượng|khối lượng)\b", re.IGNORECASE
@@ -124,7 +121,7 @@ _WEIGHT_AFTER = re.compile(
 # Money seized in a list ("thu giữ 2 điện thoại và 45 triệu đồng"): a money amount right after the
 # verb or a list separator.
 _MONEY_ITEM_BEFORE = re.compile(
-    r"(?:thu giữ|tạm giữ|tịch thu|thu|,|và|cùng|gồm|tiền mặt|số tiền)\s*:?\s*"
+    r"(?:thu giữ|tạm giữ|tịch thu|thu|,|và|cùng|gồm|tiền mặt|(?:số\s+)?tiền(?:\s+mặt)?\s+là|số tiền)\s*:?\s*"
     r"(?:(?:tổng\s+)?(?:hơn|khoảng|gần|trên|số tiền)\s+)?$",
     re.IGNORECASE,
 )
@@ -133,20 +130,30 @@ _SEIZE_VERB = re.compile(r"thu giữ|tạm giữ|tịch thu|tang vật", re.IGNO
 # are reported figures, not items seized in a case.
 _SANCTION_STATS = re.compile(r"xử phạt|lập biên bản|tước giấy phép|vi phạm", re.IGNORECASE)
 _CONTAINER = re.compile(r"\b(?:chứa|đựng|bên trong có)\b")
-_WEIGHT_UNIT = re.compile(r"kg|kilôgam|kilogam|ki-lô-gam|gam|gram|gr|g|tấn", re.IGNORECASE)
+_WEIGHT_UNIT = re.compile(alternation("seizures", "weight_units"), re.IGNORECASE)
 _WEIGHED = re.compile(rf"(?<![\w.,])(?:{NUMBER})\s*(?:kg|gam|gram|gr|g)(?!\w)", re.IGNORECASE)
 _ITEM_TRIM_START = re.compile(r"^(?:chất\s+)", re.IGNORECASE)
 _ITEM_TRIM_END = re.compile(r"(?:^|\s+)(?:các loại|các|loại|nghi là|nghi|là)$", re.IGNORECASE)
-_SEIZABLE_ITEM = re.compile(
-    r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|thuốc lắc|hồng phiến|"
-    r"súng|đạn|dao|kiếm|pháo|thuốc nổ|kíp nổ|xe|điện thoại|tiền|vàng|gỗ|động vật|thuốc lá|rượu|"
-    r"hàng|MDMA|ma túy đá|tổng hợp|cocaine|ngà|sừng|chó|xăng|dầu|mìn|lựu đạn|máy tính|laptop|sim|thẻ|"
-    r"cân|hơi cay|công cụ|dụng cụ|vũ khí|ô tô|mô tô",
-    re.IGNORECASE,
+_SEIZABLE_ITEM = re.compile(alternation("seizures", "drugs", "seizable"), re.IGNORECASE)
+_DRUG_WORDS = re.compile(alternation("seizures", "drugs"), re.IGNORECASE)
+# A list of counted goods after a seizure verb ("thu giữ 125 dàn nóng, 182 dàn lạnh, 6 máy giặt"): each
+# "N noun" is a seizure whose noun is its unit and item, whatever the goods (no vocabulary lists them).
+_GOODS_LIST = re.compile(
+    r"thu giữ|tạm giữ|tịch thu|tang vật|(?:phát hiện|vận chuyển|chở)[^.;\n]{0,80}?gồm\s*:?", re.IGNORECASE
 )
-_DRUG_WORDS = re.compile(
-    r"heroin|hêrôin|methamphetamine|ketamine|cần sa|thuốc phiện|ma túy đá|ma túy|ma tuý|thuốc lắc|MDMA", re.I
+_LIST_SEPARATOR = re.compile(r"[,;:]|\s(?:và|cùng)\s")
+_GOODS_PIECE = re.compile(
+    rf"\s*(?:gồm\s*:?\s*)?(?P<q>{NUMBER})\s+(?P<noun>[{LOWER}][{LOWER}{UPPER}]*(?:\s+[{LOWER}{UPPER}]+){{0,3}}?)"
+    r"(?:\s*$|\s*\(|\s+(?:bằng|có|màu|hiệu|loại|các loại|được|trị giá|nhãn hiệu|xuất xứ|của)\b)"
 )
+_KNOWN_UNIT = re.compile(rf"(?:{_SEIZURE_UNITS})(?!\w)", re.IGNORECASE)
+_NOT_GOODS = re.compile(rf"(?:{alternation('seizures', 'not_goods')})(?!\w)", re.IGNORECASE)
+# "900 gói …, 600 gói …, tổng cộng 1.500 gói": the total is the seizure, the parts are not.
+_TOTAL_BEFORE = re.compile(
+    r"(?:tổng cộng|tổng số|tổng)\s*(?:là\s*)?:?\s*(?:(?:hơn|khoảng|gần|trên)\s+)?$", re.IGNORECASE
+)
+# A rounded amount ("gần 15 kg ma túy") that the text gives exactly elsewhere is the same seizure.
+_APPROXIMATE_BEFORE = re.compile(r"(?:gần|hơn|khoảng|trên|xấp xỉ|ước tính)\s*$", re.IGNORECASE)
 
 _PLATE = r"\d{2}[A-Z]{1,2}\d?\s?-\s?\d{3}\.?\d{2}|\d{2}[A-Z]{1,2}\d?\s?-\s?\d{4}"
 _VEHICLE_RE = re.compile(
@@ -363,22 +370,41 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
         if verbs and set(verbs) == {"tạm giữ"} and _SANCTION_STATS.search(text):
             continue  # vehicles held in a traffic sweep: statistics, not a case's seizure
         container_start: int | None = None  # a skipped container: the weight's evidence starts there
+        container_item = ""  # and what it held, for a weight told without its item
+        measured = False  # a counted lot's weight follows: it measures that lot, it is no other seizure
+        in_sentence = len(out)
         for m in _SEIZURE_RE.finditer(text):
             quantity = parse_number(m["q"])
             if quantity is None:
                 continue
             unit = m["unit"]
             item = _ITEM_TRIM_END.sub("", _ITEM_TRIM_START.sub("", m["item"].strip())).strip(" :")
+            weighed_after = _WEIGHT_AFTER.match(text, m.end()) is not None
+            if measured and _WEIGHT_UNIT.fullmatch(unit):
+                measured = False
+                spans.append((sentence.start + m.start(), sentence.start + m.end()))
+                continue
             if (_CONTAINER.search(item) and _WEIGHED.search(text, m.end())) or (
-                not _WEIGHT_UNIT.fullmatch(unit) and _WEIGHT_AFTER.match(text, m.end())
+                weighed_after and not _WEIGHT_UNIT.fullmatch(unit) and not _COUNTING_UNIT.fullmatch(unit)
             ):
                 # "1 túi nilon chứa ma túy đá có trọng lượng 5,2 gam", "3 gói ma túy đá có trọng lượng
                 # 5,2 gam": the weight is the seizure, the count of packets is not a figure either
-                container_start = m.start()
+                container_start, container_item = m.start(), item
                 continue
+            measured = weighed_after  # "4 bánh heroin có trọng lượng 1,4 kg": the 4 bánh are the seizure
             if not item and _WEIGHT_UNIT.fullmatch(unit):
+                # the drug named before the weight, or just after it ("0,74 kg, nghi là ma túy")
                 drugs = list(_DRUG_WORDS.finditer(text, max(0, m.start() - 80), m.start()))
-                item = drugs[-1].group() if drugs else ""
+                after = _DRUG_WORDS.search(text, m.end(), m.end() + 30)
+                item = drugs[-1].group() if drugs else after.group() if after else container_item
+            if _PACKAGING_UNIT.fullmatch(unit):
+                # "3 túi nylon chứa tinh thể màu trắng … nghi là ma túy": packets of the drug named after
+                drug = _DRUG_WORDS.search(text, m.start("item"))
+                if drug and not _SEIZABLE_ITEM.search(text, m.start("item"), drug.start()):
+                    item = drug.group()
+            if _TOTAL_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+                parts = _drop_parts(out, first=in_sentence, unit=unit)
+                item = item or (parts[0].item if parts else "")
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
                 continue
@@ -390,6 +416,7 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
             first = m.start() if container_start is None else container_start
             container_start = None
             add(item, quantity, unit, sentence.start + first, sentence.start + m.end())
+        _add_counted_goods(sentence, spans, add)
         verb = _SEIZE_VERB.search(text)
         if verb:
             for m in MONEY_RE.finditer(text, verb.end()):
@@ -400,7 +427,58 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 if value:
                     add("tiền", value, "đồng", sentence.start + m.start(), sentence.start + m.end())
     out.sort(key=lambda z: z.evidence.start if z.evidence else 0)
+    out = [z for z in out if not _rounded_repeat(doc, z, out)]
     return drop_rounded_title_repeats(doc, out, _seizure_unit, _seizure_quantity), spans
+
+
+def _add_counted_goods(
+    sentence: Span, taken: list[tuple[int, int]], add: Callable[[str, float, str, int, int], None]
+) -> None:
+    """Each "N noun" of a list of goods after a seizure verb or "phát hiện … gồm:" whose number no
+    other seizure took: the noun is its unit and its item."""
+    text = sentence.text
+    start = _GOODS_LIST.search(text)
+    if start is None:
+        return
+    separators = list(_LIST_SEPARATOR.finditer(text, start.end()))
+    firsts = [start.end(), *(m.end() for m in separators)]
+    bounds = zip(firsts, [*(m.start() for m in separators), len(text)], strict=True)
+    for first, last in bounds:
+        m = _GOODS_PIECE.match(text, first, last)
+        if m is None or _NOT_GOODS.match(m["noun"]) or _KNOWN_UNIT.match(m["noun"]):
+            continue  # not goods, or goods the unit vocabulary covers (seizures_and_spans' own)
+        at = sentence.start + m.start("q")
+        quantity = parse_number(m["q"])
+        if quantity and not any(a <= at < b for a, b in taken):
+            add(m["noun"], quantity, m["noun"], at, sentence.start + m.end("noun"))
+
+
+def _drop_parts(out: list[Seizure], first: int, unit: str) -> list[Seizure]:
+    """Remove and return this sentence's seizures (from index ``first``) counted in ``unit``: a
+    total of them follows."""
+    parts = [z for z in out[first:] if (z.unit or "").casefold() == unit.casefold()]
+    out[first:] = [z for z in out[first:] if z not in parts]
+    return parts
+
+
+def _rounded_repeat(doc: Document, seizure: Seizure, seizures: list[Seizure]) -> bool:
+    """A rounded amount ("gần 15 kg ma túy") that another seizure of the same unit and item gives
+    exactly, within 20 %."""
+    if seizure.evidence is None or not _APPROXIMATE_BEFORE.search(
+        doc.text, max(0, seizure.evidence.start - 15), seizure.evidence.start
+    ):
+        return False
+    head = (seizure.item.split() or [""])[0].casefold()
+    q = _seizure_quantity(seizure)
+    return any(
+        other is not seizure
+        and other.evidence is not None
+        and not _APPROXIMATE_BEFORE.search(doc.text, max(0, other.evidence.start - 15), other.evidence.start)
+        and _seizure_unit(other).casefold() == _seizure_unit(seizure).casefold()
+        and (other.item.split() or [""])[0].casefold() == head
+        and abs(_seizure_quantity(other) - q) <= 0.2 * max(_seizure_quantity(other), q)
+        for other in seizures
+    )
 
 
 def _seizure_unit(seizure: Seizure) -> str:

@@ -12,6 +12,7 @@ import re
 
 from schemas.event import EventType
 from services.extractor.rules.document import Document
+from services.extractor.vocabulary import alternation
 
 _CUES: dict[EventType, str] = {
     "meeting": r"hội nghị|tổng kết|sơ kết|lễ ký kết|ký kết (?:quy chế|chương trình|kế hoạch)|buổi làm việc|"
@@ -28,8 +29,7 @@ _CUES: dict[EventType, str] = {
     r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|di lý",
     "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|tuyên phạt|tuyên án|phiên tòa|án tù|"
     r"đề nghị truy tố|kết luận điều tra",
-    "drug_case": r"ma túy|ma tuý|heroin|hêrôin|methamphetamine|ketamine|thuốc lắc|cần sa|thuốc phiện|"
-    r"ma túy đá|MDMA",
+    "drug_case": alternation("seizures", "drugs"),
     "traffic_accident": r"tai nạn giao thông|vụ tai nạn|tai nạn|"
     r"va chạm|tông vào|tông trúng|đâm vào|đâm trúng|"
     r"lật xe|xe bị lật|lao xuống|TNGT|mất lái|lật nghiêng|lật ngửa|"
