@@ -352,3 +352,28 @@ def test_a_list_of_goods_no_vocabulary_names():
 def test_new_spellings_of_drugs_and_units():
     got = _seized("Thu giữ 15 bánh hê-rô-in và 2.000 viên MTTH cùng 20 đoạn ống hút chứa ma túy đá.")
     assert [(q, u) for q, u, _ in got] == [(15, "bánh"), (2000, "viên"), (20, "đoạn")]
+
+
+def _toll(text: str) -> tuple[int | None, int | None] | None:
+    found = extract_casualties(Document(text))
+    return (found.dead, found.injured) if found else None
+
+
+def test_victims_named_by_what_they_are():
+    assert _toll("Vụ lật xuồng khiến 3 ngư dân mất tích, 2 thuyền viên tử vong.") == (2, None)
+    assert _toll("Vụ nổ khiến 6 công nhân nhà máy bị thương, phải nhập viện.") == (None, 6)
+    assert _toll("Hai nạn nhân còn lại bị thương nặng được đưa đi cấp cứu.") == (None, 2)
+
+
+def test_a_drowning_victim_counts_as_dead():
+    assert _toll("Một nữ sinh lớp 7 đã bị đuối nước, tử vong khi tắm sông.") == (1, None)
+    assert _toll("Trên địa bàn xã vừa có một thanh niên 19 tuổi chết đuối.") == (1, None)
+
+
+def test_bodies_found_are_counted():
+    assert _toll("Sau 2 ngày, lực lượng cứu hộ đã tìm thấy thi thể ba nạn nhân bị lũ cuốn.") == (3, None)
+
+
+def test_thuong_vong_is_neither_count():
+    text = "Tai nạn khiến 12 người thương vong. Cụ thể, vụ tai nạn làm 3 người chết, 9 người bị thương."
+    assert _toll(text) == (3, 9)

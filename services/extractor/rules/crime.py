@@ -69,14 +69,20 @@ _CHARGE = re.compile(
 )
 
 _CASUALTY_NUM = rf"(?:{NUMBER}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+_VICTIMS = alternation("casualties", "victims")
+# up to three words describing the victims ("học sinh lớp 9", "công nhân nhà máy"), not a next clause
+_QUALIFIERS = r"(?:\s+(?!(?:và|làm|khiến|bị|đã)(?!\w))[^\s,.;]+){0,3}?"
+_DEAD_VERB = alternation("casualties", "dead_verbs")
+# "2 học sinh lớp 9 tử vong", "một nam sinh … đã bị đuối nước, tử vong", "tìm thấy thi thể hai nạn nhân"
 _DEAD = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+\w+)?\s+(?:đã\s+)"
-    rf"?(?:chết|tử vong|thiệt mạng|tử nạn|"
-    rf"thương vong)|(?:làm|khiến)\s+(?:chết|tử vong)\s+(?P<n2>{_CASUALTY_NUM})\s+người)"
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_QUALIFIERS}\s+(?:đã\s+)?(?:bị\s+)?"
+    rf"(?:đuối nước,?\s+)?(?:{_DEAD_VERB})(?!\w)"
+    rf"|(?:làm|khiến)\s+(?:chết|tử vong)\s+(?P<n2>{_CASUALTY_NUM})\s+người"
+    rf"|(?:tìm thấy|trục vớt|vớt được)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS}))"
 )
 _INJURED = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:người|nạn nhân|công nhân|cháu|em)(?:\s+khác)?\s+(?:bị\s+)"
-    rf"?(?:thương|trọng thương|"
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_QUALIFIERS}\s+(?:bị\s+)"
+    rf"?(?:thương(?!\s*vong)|trọng thương|"
     rf"bị thương nặng|bị thương nhẹ)|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người"
     r"|(?P<one>người còn lại|người đi cùng|người ngồi sau)\s+bị\s+thương)"
 )
@@ -98,7 +104,7 @@ _BODY_FOUND = re.compile(
     r"(?:(?:ông|bà|anh|chị|cháu|em|nạn nhân|nam sinh|nữ sinh)\s+)?"
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}}|một\s+\w+(?:\s+\w+)?)"
 )
-_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương")
+_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể")
 
 _SEIZURE_TRIGGER = re.compile(
     r"thu giữ|tạm giữ|tịch thu|thu được|thu|phát hiện|tang vật|vật chứng|cất giấu|giấu|mang theo|"
@@ -320,7 +326,8 @@ def extract_casualties(doc: Document) -> Casualties | None:
     best: dict[str, tuple[int, int, int]] = {}
     for key, pattern in (("dead", _DEAD), ("injured", _INJURED)):
         for m in _near_casualty_words(doc.text, pattern):
-            value = 1 if m.groupdict().get("one") else _number(m["n"] or m["n2"])
+            groups = m.groupdict()
+            value = 1 if groups.get("one") else _number(groups["n"] or groups["n2"] or groups.get("n3") or "")
             if value is not None and (key not in best or value > best[key][0]):
                 best[key] = (value, m.start(), m.end())
     named = _named_deaths(doc.text)
