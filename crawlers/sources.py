@@ -8,16 +8,27 @@ file sees where it went wrong.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from services.common import provinces
 
 BUNDLED_SOURCES = Path(__file__).with_name("sources.yaml")
-Platform = Literal["nukeviet", "generic", "cand"]
+Platform = Literal["nukeviet", "wordpress", "dnn", "cand", "generic"]
 
 
 class SourcesError(ValueError):
@@ -70,6 +81,11 @@ class Source(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str = Field(min_length=1)
     province: str | None = None
+    province_code: str | None = Field(default=None, description="code of the 2025 unit of the province")
+    former_provinces: list[str] = Field(
+        default_factory=list, description="pre-2025 units the source covers, where its unit merged"
+    )
+    verified: bool = Field(default=False, description="a live check has confirmed the entry points")
     base_url: str
     platform: Platform
     entry_points: EntryPoints
@@ -81,6 +97,52 @@ class Source(BaseModel):
     revisit: Revisit = Field(default_factory=Revisit)
     enabled: bool = True
     notes: str | None = None
+
+    @field_validator("province")
+    @classmethod
+    def _known_province(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        name = unicodedata.normalize("NFC", v)
+        if not provinces.table().is_official(name):
+            raise ValueError(_unknown_province(info, v))
+        return name
+
+    @field_validator("province_code")
+    @classmethod
+    def _code_of_unit(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        if provinces.table().unit(v) is None:
+            codes = ", ".join(u.code for u in provinces.table().units)
+            raise ValueError(f"source {info.data.get('id')!r}: no 2025 unit has the code {v!r} ({codes})")
+        province = info.data.get("province")
+        unit = provinces.table().current_unit(province) if province else None
+        if unit is not None and unit.code != v:
+            raise ValueError(
+                f"source {info.data.get('id')!r}: {province} belongs to {unit.code} {unit.name} since "
+                f"1 July 2025, not to {v}"
+            )
+        return v
+
+    @field_validator("former_provinces")
+    @classmethod
+    def _formers_of_unit(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        province = info.data.get("province")
+        unit = provinces.table().current_unit(province) if province else None
+        names = []
+        for raw in v:
+            name = unicodedata.normalize("NFC", raw)
+            former = provinces.table().former_province(name)
+            if former is None:
+                raise ValueError(_unknown_province(info, raw, "former province"))
+            if unit is not None and former.unit != unit:
+                raise ValueError(
+                    f"source {info.data.get('id')!r}: {name} became part of {former.unit.name}, "
+                    f"not of {unit.name}"
+                )
+            names.append(name)
+        return names
 
     @field_validator("base_url")
     @classmethod
@@ -115,6 +177,11 @@ class Source(BaseModel):
     def spider(self) -> str:
         """Name of the Scrapy spider that crawls this source (one per platform)."""
         return self.platform
+
+    @property
+    def unit(self) -> provinces.Unit | None:
+        """The 2025 unit of the source's province; None for national sources."""
+        return provinces.table().current_unit(self.province) if self.province else None
 
     def absolute(self, url: str) -> str:
         return urljoin(self.base_url + "/", url)
@@ -230,6 +297,16 @@ def load_sources(path: str | Path | None = None) -> SourceRegistry:
 
 def get_source(source_id: str, path: str | Path | None = None) -> Source:
     return load_sources(path).get(source_id)
+
+
+def _unknown_province(info: ValidationInfo, spelling: str, what: str = "province") -> str:
+    """Why a province name is refused: the registry takes official names only (the name is stamped
+    on every article), so a folded or alias spelling gets the official one as a suggestion."""
+    official = provinces.table().official(spelling)
+    suggestions = [official] if official else []
+    suggestions += [n for n in provinces.table().closest(spelling) if n not in suggestions]
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "; no official name is close"
+    return f"source {info.data.get('id')!r}: unknown {what} {spelling!r} (official names only){hint}"
 
 
 def _dotted(loc: list[Any]) -> str:

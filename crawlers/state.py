@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Index,
@@ -75,6 +76,17 @@ runs = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
     Column("stats", JSON),
+)
+
+# the last live check of each source (``bantin sources check``); a state file from before it gets
+# the table when it is opened (``create_all`` adds missing tables)
+checks = Table(
+    "crawl_checks",
+    _metadata,
+    Column("source", String(100), primary_key=True),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Column("verified", Boolean, nullable=False),
+    Column("report", JSON),
 )
 
 
@@ -272,6 +284,26 @@ class CrawlState:
             rows = conn.execute(select(runs).where(runs.c.id.in_(latest))).all()
         return {row.source: _run_dict(row) for row in rows}
 
+    # --- live checks ----------------------------------------------------------------------------
+
+    def record_check(self, source: str, verified: bool, report: dict[str, Any]) -> None:
+        """Keep the outcome of a live check of the source (only the latest one is kept)."""
+        clean = json.loads(json.dumps(report, default=str))
+        values = {"checked_at": _now(), "verified": verified, "report": clean}
+        with self.engine.begin() as conn:
+            done = conn.execute(update(checks).where(checks.c.source == source).values(**values)).rowcount
+            if not done:
+                conn.execute(checks.insert().values(source=source, **values))
+
+    def last_checks(self) -> dict[str, dict[str, Any]]:
+        """Each checked source's latest check: ``checked_at``, ``verified``, ``report``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(checks)).all()
+        return {
+            row.source: {"checked_at": _aware(row.checked_at), "verified": row.verified, "report": row.report}
+            for row in rows
+        }
+
 
 def _run_dict(row: Any) -> dict[str, Any]:
     return {
@@ -300,7 +332,7 @@ def _create_tables(engine: Engine, attempts: int = 5) -> None:
 def _add_missing_columns(engine: Engine) -> None:
     """A state file written by an older version lacks newer (nullable) columns and indexes: add them."""
     inspector = inspect(engine)
-    for table in (articles, seen_urls, runs):
+    for table in (articles, seen_urls, runs, checks):
         present = {col["name"] for col in inspector.get_columns(table.name)}
         missing = [col for col in table.columns if col.name not in present]
         if missing:

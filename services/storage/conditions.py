@@ -16,7 +16,7 @@ from services.storage.caches import distinct_values
 from services.storage.filters import EventFilter, folded_name
 from services.storage.fulltext import text_condition, uses_text
 from services.storage.names import prefix_upper_bound
-from services.storage.search import rank_token
+from services.storage.search import province_key, rank_token
 from services.storage.tables import events, people, person_keys
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def where(
     in_text = uses_text(f)
     if f.province and not in_text:
         names = distinct_values.matching(
-            conn, (events.c.province, events.c.province_current), f.province, folded_name
+            conn, (events.c.province, events.c.province_current), f.province, province_key
         )
         clauses.append(sa.or_(events.c.province.in_(names), events.c.province_current.in_(names)))
     if f.event_type and not in_text:

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
+from services.common.provinces import table as province_table
+
 
 def _strip_marks(char: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
@@ -49,13 +51,20 @@ def _compact(text: str) -> str:
 
 
 def province_token(name: str) -> str:
-    """The full-text token of a province name ("Bắc Kạn", "bac  kan" → "zpbackan").
+    """The full-text token of a province name ("Bắc Kạn", "bac  kan", "Bắc Cạn" → "zpbackan").
 
     With ``q``, the province and event-type filters are matched through these tokens in the same
     full-text index as the words, so the index intersects all three at once instead of the
-    database combining a text match with two B-tree filters and sorting what they share.
+    database combining a text match with two B-tree filters and sorting what they share. A
+    spelling the province table knows ("TP.HCM") stands for its official name on both sides.
     """
-    return "zp" + _compact(name)
+    return "zp" + _compact(province_table().official(name) or name)
+
+
+def province_key(name: str) -> str:
+    """A province as the B-tree province filter compares it: folded, single-spaced, a spelling the
+    province table knows ("TP.HCM", "Bắc Cạn") read as its official name first."""
+    return " ".join(fold(province_table().official(name) or name).split())
 
 
 def type_token(event_type: str) -> str:

@@ -35,7 +35,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.dml import Insert
 
-from schemas.event import Event
+from schemas.event import Event, Province
+from services.common import provinces
 from services.storage.names import person_key_rows
 from services.storage.search import facet_tokens, fold, month_tokens
 from services.storage.tables import articles, awards, events, people, person_keys
@@ -79,10 +80,17 @@ def _search_text(event: Event, province: str | None, province_current: str | Non
     return f"{fold(' '.join(p for p in parts if p))} {tokens} {months}".rstrip()
 
 
+def _province_current(province: Province) -> str:
+    """The unit the province belongs to since 1 July 2025, from the project's province table;
+    what the event says for a name the table does not know (a producer's own spelling)."""
+    unit = provinces.table().current_unit(province.name)
+    return unit.name if unit else (province.current or province.name)
+
+
 def _rows(event: Event) -> tuple[dict, dict, list[dict], list[dict], list[dict]]:
     art = event.article
     province = event.province.name if event.province else None
-    province_current = (event.province.current or event.province.name) if event.province else None
+    province_current = _province_current(event.province) if event.province else None
     article = {
         "article_id": art.article_id,
         "url": art.url,

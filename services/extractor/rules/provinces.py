@@ -1,7 +1,8 @@
 """Province where the event happened (as named at the time, plus its post-2025 unit) and locations.
 
-Provinces come from a gazetteer (``data/provinces.yaml``: the 63 pre-July-2025 units with the
-spellings met in news text and the unit each belongs to after the merger). The province is the
+Provinces come from the project's one province table (``services/common/provinces.yaml``: the 63
+pre-July-2025 units with the spellings met in news text and the unit each belongs to after the
+merger, and the 34 units since). The province is the
 one the text names most prominently: mentions in the title and lead, or introduced by "tỉnh",
 "Công an", "UBND", weigh more; a suspect's home province ("trú tại …, tỉnh X") weighs little.
 """
@@ -11,14 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from schemas.event import Location, Province
+from services.common.provinces import table
 from services.extractor.rules.document import Document
 
-_DATA = Path(__file__).resolve().parent.parent / "data" / "provinces.yaml"
 _LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 _UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
 _CAP_WORD = rf"[{_UPPER}][{_LOWER}]*"
@@ -56,15 +54,13 @@ class _Entry:
 
 @cache
 def _gazetteer() -> tuple[re.Pattern[str], dict[str, _Entry]]:
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    provinces = table()
     by_spelling: dict[str, _Entry] = {}
-    for name, info in data["provinces"].items():
-        entry = _Entry(name, info["current"])
-        for spelling in [name, *info.get("aliases", [])]:
-            by_spelling[spelling] = entry
-            by_spelling[spelling.upper()] = entry
-    # "Huế" alone names the post-2025 unit (or the city) as written.
-    by_spelling["Huế"] = by_spelling["HUẾ"] = _Entry("Huế", "Huế")
+    # A unit's own new name ("Huế" alone) names that unit (or the city) as written.
+    for spelling, name in provinces.spellings().items():
+        unit = provinces.current_unit(name)
+        entry = _Entry(name, unit.name if unit else name)
+        by_spelling[spelling] = by_spelling[spelling.upper()] = entry
     alternatives = sorted(by_spelling, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])")
     return pattern, by_spelling
@@ -72,8 +68,8 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, _Entry]]:
 
 def current_unit(name: str) -> str | None:
     """The post-2025 unit a province (any known spelling) belongs to."""
-    entry = _gazetteer()[1].get(name)
-    return entry.current if entry else None
+    unit = table().current_unit(name)
+    return unit.name if unit else None
 
 
 def _mention_weight(doc: Document, start: int, end: int, lead_end: int) -> float:
