@@ -171,6 +171,10 @@ class Event(_Model):
     occurred_on: date | None = Field(default=None, description="YYYY-MM-DD, when the text gives a day")
     occurred_on_evidence: Evidence | None = None
     province: Province | None = None
+    province_basis: Literal["text", "source"] | None = Field(
+        default=None,
+        description="where the province comes from: the text names it, or the source covers one province",
+    )
     summary: Text | None = None
     locations: list[Location] = Field(default_factory=list)
     organizations: list[Organization] = Field(default_factory=list)

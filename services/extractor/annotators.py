@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from schemas.event import Province
 from services.extractor.rules.authors import extract_authors
 from services.extractor.rules.awards import awards_and_spans
 from services.extractor.rules.campaigns import extract_campaigns
@@ -29,7 +30,7 @@ from services.extractor.rules.figures import extract_figures
 from services.extractor.rules.legal_refs import extract_legal_refs
 from services.extractor.rules.organizations import extract_organizations
 from services.extractor.rules.people import extract_people
-from services.extractor.rules.provinces import find_locations, find_province
+from services.extractor.rules.provinces import current_unit, find_locations, find_province
 
 _SUMMARY_MAX = 300
 
@@ -87,6 +88,18 @@ def _date(doc: Document, claims: Claims) -> dict[str, Any]:
     return {"occurred_on": when[0] if when else None, "occurred_on_evidence": when[1] if when else None}
 
 
+def _province(doc: Document, claims: Claims) -> dict[str, Any]:
+    """The province the text names; else the one province the source covers (a provincial portal),
+    saying which. Without a source (``bantin extract``), the text's alone."""
+    found = find_province(doc)
+    if found is not None:
+        return {"province": found, "province_basis": "text"}
+    if doc.source_province:
+        province = Province(name=doc.source_province, current=current_unit(doc.source_province))
+        return {"province": province, "province_basis": "source"}
+    return {"province": None, "province_basis": None}
+
+
 def _summary(doc: Document, claims: Claims) -> dict[str, Any]:
     """The title when there is one, else the first sentence, cut at a word boundary."""
     text = doc.title or (doc.sentences[0].text if doc.sentences else "")
@@ -107,7 +120,7 @@ ANNOTATORS: tuple[Annotator, ...] = (
     Annotator("casualties", ("casualties",), _casualties),
     Annotator("seizures", ("seizures",), _seizures),
     Annotator("occurred_on", ("occurred_on", "occurred_on_evidence"), _date),
-    _one("province", find_province),
+    Annotator("province", ("province", "province_basis"), _province),
     Annotator("summary", ("summary",), _summary),
     _one("locations", find_locations),
     _one("organizations", extract_organizations),

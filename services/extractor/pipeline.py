@@ -2,7 +2,8 @@
 
 One Event per classified event type (``classify`` never returns nothing, so an article yields at
 least one Event). The first (most confident) type is the *primary* event and carries every fact;
-each further event carries the shared context (date, province, locations, summary, authors) plus
+each further event carries the shared context (date, province, locations, summary, officials,
+authors) plus
 the facts of its own kind (``_FACTS_BY_TYPE``), so a consumer reading only ``drug_case`` events
 still sees suspects and seizures. Consumers that want every fact of an article take the union.
 """
@@ -21,25 +22,34 @@ from services.extractor.rules.document import Document
 from services.extractor.rules.event_types import classify
 
 EXTRACTOR_NAME = "bantin-rules"
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 # Facts a secondary event carries besides the shared context.
 _FACTS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "meeting": ("people", "organizations", "figures", "legal_refs", "campaigns"),
-    "commendation": ("people", "awards"),
+    "meeting": ("organizations", "figures", "legal_refs", "campaigns"),
+    "commendation": ("awards",),
     "campaign": ("campaigns", "figures", "legal_refs"),
     "arrest": ("suspects", "seizures", "vehicles"),
     "prosecution": ("suspects", "legal_refs"),
     "drug_case": ("suspects", "seizures"),
-    "traffic_accident": ("people", "casualties", "vehicles"),
-    "fire": ("people", "casualties"),
-    "rescue": ("people", "casualties"),
-    "fraud_warning": ("people", "figures"),
+    "traffic_accident": ("casualties", "vehicles"),
+    "fire": ("casualties",),
+    "rescue": ("casualties",),
+    "fraud_warning": ("figures",),
     "wanted_notice": ("suspects", "legal_refs"),
     "sanction": ("suspects", "figures", "legal_refs"),
     "other": (),
 }
-_SHARED = ("occurred_on", "occurred_on_evidence", "province", "summary", "locations", "authors")
+_SHARED = (
+    "occurred_on",
+    "occurred_on_evidence",
+    "province",
+    "province_basis",
+    "summary",
+    "people",
+    "locations",
+    "authors",
+)
 
 
 def published_date(article: RawArticle) -> date | None:
@@ -93,7 +103,7 @@ def extract(
                 event_id=event_id(article.article_id, event_type, 0),
                 event_type=event_type,
                 article=ref,
-                confidence=max(0.0, min(1.0, confidence)),
+                confidence=round(max(0.0, min(1.0, confidence)), 2),
                 extractor=extractor,
                 **{k: facts[k] for k in keys if k in facts},
             )

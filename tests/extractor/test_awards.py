@@ -21,6 +21,8 @@ def test_kinds_joined_in_one_phrase_share_a_grant():
 def test_issuer_is_the_subject_when_there_is_no_cua():
     text = "Giám đốc Công an tỉnh Sơn La tặng Giấy khen cho 6 tập thể và 11 cá nhân có thành tích."
     assert awards(text) == [(["Giấy khen"], "Giám đốc Công an tỉnh", 6, 11, None)]
+    text = "Theo đó, UBND TP.Cần Thơ tặng Bằng khen 4 tập thể, 9 cá nhân có thành tích đột xuất."
+    assert awards(text) == [(["Bằng khen"], "UBND TP.Cần Thơ", 4, 9, None)]
 
 
 def test_issuer_after_cua_wins_over_the_person_handing_out():
@@ -145,8 +147,26 @@ def test_named_unit_receiving_an_award_is_a_grant_without_counts():
     assert awards(text) == [(["Huân chương Bảo vệ Tổ quốc hạng Ba"], "Chủ tịch nước", None, None, None)]
     text = "Phòng Cảnh sát hình sự đón nhận Cờ thi đua của Bộ Công an."
     assert awards(text) == [(["Cờ thi đua"], "Bộ Công an", None, None, None)]
-    assert awards("Các tập thể nhận Bằng khen của Chủ tịch UBND tỉnh.") == []
-    assert awards("Đại biểu đón nhận Giấy khen của Giám đốc Công an tỉnh.") == []
+
+
+def test_grant_to_unnamed_recipients_mentioned_once_is_a_grant():
+    # construction: an uncounted grant to "các đơn vị …" is kept unless it repeats a counted one
+    assert awards("Các đội nghiệp vụ nhận Bằng khen của Chủ tịch UBND huyện.") == [
+        (["Bằng khen"], "Chủ tịch UBND huyện", None, None, None)
+    ]
+    text = "Thứ trưởng Lê Quốc Hùng trao cờ của Bộ Công an tặng các đơn vị dẫn đầu phong trào."
+    assert awards(text) == [(["Cờ"], "Bộ Công an", None, None, None)]
+    text = "Cán bộ, chiến sĩ Phòng Cảnh sát kinh tế đón nhận Huân chương Chiến công hạng Nhì."
+    assert awards(text) == [(["Huân chương Chiến công hạng Nhì"], None, None, None, None)]
+
+
+def test_a_kind_named_without_a_grant_verb_is_not_a_grant():
+    assert awards("Đơn vị phấn đấu đạt Cờ thi đua của Bộ Công an trong năm 2026.") == []
+    assert awards("Hội nghị suy tôn các đơn vị đạt “Cờ thi đua của Chủ tịch UBND tỉnh”.") == []
+    # "danh hiệu" without its name is the common noun
+    assert (
+        awards("Hội đồng Thi đua - Khen thưởng Công an huyện họp xét các danh hiệu thi đua năm 2026.") == []
+    )
 
 
 def test_counted_recipients_before_a_passive_grant():
@@ -171,3 +191,186 @@ def test_counts_after_a_semicolon_belong_to_the_next_grant():
         (["Huân chương Chiến công hạng Ba"], "Chủ tịch nước", None, None, None),
         (["Bằng khen"], "Bộ trưởng Bộ Công an", 2, 6, None),
     ]
+
+
+def test_issuer_subject_ends_before_its_verb_phrase():
+    # construction: "<authority> đã có/vừa ký Quyết định tặng …" — the issuer stops at the verb
+    text = "Bộ trưởng Bộ Quốc phòng đã có Quyết định tặng Bằng khen cho 6 cá nhân thuộc Đồn Biên phòng."
+    assert awards(text) == [(["Bằng khen"], "Bộ trưởng Bộ Quốc phòng", None, 6, None)]
+    text = "Giám đốc Sở Tư pháp vừa ký quyết định tặng Giấy khen cho 4 tập thể."
+    assert awards(text) == [(["Giấy khen"], "Giám đốc Sở Tư pháp", 4, None, None)]
+
+
+def test_issuer_drops_the_holders_name():
+    # construction: a title followed by the person holding it
+    text = "Bộ trưởng Bộ Tư pháp Lê Thành Long tặng Bằng khen cho 5 cá nhân."
+    assert awards(text) == [(["Bằng khen"], "Bộ trưởng Bộ Tư pháp", None, 5, None)]
+    text = "Lãnh đạo tỉnh trao thư khen của Bí thư Tỉnh ủy Hà Giang Đặng Quốc Khánh cho Thượng úy Lò Văn Hải."
+    assert awards(text) == [(["Thư khen"], "Bí thư Tỉnh ủy Hà Giang", None, None, None)]
+    text = "Bộ trưởng Trần Văn Minh biểu dương thành tích của các đơn vị và quyết định thưởng cho Phòng PC02."
+    assert awards(text) == [([], "Bộ trưởng", None, None, None)]
+
+
+def test_issuer_with_a_verb_glued_to_it():
+    # construction: a space lost in the page ("Bộ Công anđã gửi")
+    text = "Giám đốc Sở Y tếđã tặng Giấy khen cho 5 cá nhân."
+    assert awards(text) == [(["Giấy khen"], "Giám đốc Sở Y tế", None, 5, None)]
+
+
+def test_a_decision_of_an_authority_names_the_issuer():
+    # construction: "trao Quyết định … của X về việc tặng …"
+    text = (
+        "Ông Lê Văn Hải, Phó Chủ tịch UBND tỉnh đã trao Quyết định 1234/QĐ-TTg của Thủ tướng Chính phủ "
+        "về việc tặng Bằng khen cho Đồn Biên phòng Cửa khẩu Lào Cai."
+    )
+    assert awards(text) == [(["Bằng khen"], "Thủ tướng Chính phủ", None, None, None)]
+
+
+def test_a_proposal_is_not_a_grant():
+    # construction: "đề nghị / tờ trình … tặng": proposed, not granted; "theo đề nghị của X" is a grant
+    text = "Giám đốc Công an tỉnh đã có tờ trình đề nghị Bộ trưởng Bộ Công an tặng Bằng khen cho Đội 3."
+    assert awards(text) == []
+    assert awards("Công an huyện đang hoàn thiện hồ sơ đề nghị khen thưởng 3 cá nhân.") == []
+    text = "Theo đề nghị của Giám đốc Sở Nội vụ, Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể."
+    assert awards(text) == [(["Bằng khen"], "Chủ tịch UBND tỉnh", 2, None, None)]
+
+
+def test_kind_names_with_abbreviations_qualifiers_and_every_class():
+    # construction: capitals in a kind's name ("… lực lượng CAND"), "xuất sắc", "các hạng"
+    text = "Bộ Công an tặng Kỷ niệm chương Vì sự nghiệp xây dựng lực lượng CAND cho 7 đồng chí."
+    assert awards(text) == [
+        (["Kỷ niệm chương Vì sự nghiệp xây dựng lực lượng CAND"], "Bộ Công an", None, 7, None)
+    ]
+    text = "Sở Tư pháp vinh dự đón nhận Cờ thi đua xuất sắc của Chính phủ."
+    assert awards(text) == [(["Cờ thi đua xuất sắc"], "Chính phủ", None, None, None)]
+    text = "Có 3 tập thể được tặng thưởng Huân chương Bảo vệ Tổ quốc các hạng vì thành tích xuất sắc."
+    assert awards(text) == [(["Huân chương Bảo vệ Tổ quốc"], None, 3, None, None)]
+    text = "Bí thư Tỉnh Đoàn trao Huy hiệu Tuổi trẻ dũng cảm cho đoàn viên Lò Văn Sáng."
+    assert awards(text) == [(["Huy hiệu Tuổi trẻ dũng cảm"], "Bí thư Tỉnh Đoàn", None, None, None)]
+
+
+def test_times_granted_is_a_total():
+    # construction: "N lần được tặng <kind>": the kind was granted N times
+    text = (
+        "Trong 10 năm, Đồn Biên phòng Sì Lở Lầu đã 4 lần được tặng Bằng khen của Bộ Quốc phòng; "
+        "2 lần được tặng Cờ thi đua của UBND tỉnh."
+    )
+    assert awards(text) == [
+        (["Bằng khen"], "Bộ Quốc phòng", None, None, 4),
+        (["Cờ thi đua"], "UBND tỉnh", None, None, 2),
+    ]
+
+
+def test_counts_right_before_a_passive_verb_are_its_recipients():
+    # construction: a statistic then "trong đó 6 tập thể và 9 cá nhân được tặng thưởng …": the last run only
+    text = (
+        "Năm qua, 215 lượt tập thể và 470 lượt cá nhân được khen thưởng, trong đó 6 tập thể và 9 cá nhân "
+        "được tặng thưởng Bằng khen của Chủ tịch UBND tỉnh."
+    )
+    assert awards(text) == [(["Bằng khen"], "Chủ tịch UBND tỉnh", 6, 9, None)]
+
+
+def test_an_aggregate_grant_with_its_itemised_list():
+    # construction: "<kind> cho 20 đồng chí, gồm: 5 <kind A>, 15 <kind B>": the items are the grants
+    text = (
+        "Thừa ủy quyền của Chủ tịch nước, Giám đốc Công an tỉnh trao Huân chương cho 20 đồng chí nguyên là "
+        "lãnh đạo các đơn vị, gồm: 5 Huân chương Chiến công hạng Nhì và 15 Huân chương Chiến công hạng Ba."
+    )
+    assert awards(text) == [
+        (["Huân chương Chiến công hạng Nhì"], "Chủ tịch nước", None, 5, None),
+        (["Huân chương Chiến công hạng Ba"], "Chủ tịch nước", None, 15, None),
+    ]
+
+
+def test_on_behalf_of_wins_over_the_person_handing_out():
+    # construction: "thừa ủy quyền của X, <official> trao …": X grants, the official hands over
+    text = (
+        "Thừa ủy quyền của Chủ tịch UBND tỉnh, Đại tá Lò Văn Sơn, Giám đốc Công an tỉnh đã trao Bằng khen "
+        "cho 3 tập thể."
+    )
+    assert awards(text) == [(["Bằng khen"], "Chủ tịch UBND tỉnh", 3, None, None)]
+
+
+def test_organiser_of_the_ceremony_is_not_the_issuer():
+    text = (
+        "Bộ Chỉ huy Quân sự tỉnh tổ chức lễ truy tặng Huân chương Bảo vệ Tổ quốc hạng Nhì "
+        "cho liệt sĩ Hà Văn Tám."
+    )
+    assert awards(text) == [(["Huân chương Bảo vệ Tổ quốc hạng Nhì"], None, None, None, None)]
+
+
+def test_kind_less_grants_by_an_authority():
+    # construction: "trao thưởng / tặng thưởng / khen thưởng / thưởng “nóng” / thưởng cho" without a kind
+    text = "Giám đốc Công an tỉnh Sơn La đã trao thưởng đột xuất cho các lực lượng tham gia phá án."
+    assert awards(text) == [([], "Giám đốc Công an tỉnh", None, None, None)]
+    text = "Ban Giám đốc Công an tỉnh đã khen thưởng đột xuất Đội Cảnh sát giao thông số 2."
+    assert awards(text) == [([], "Ban Giám đốc Công an tỉnh", None, None, None)]
+    text = "Trước đó, Bộ trưởng Bộ Công an đã thưởng “nóng” 6 đơn vị tham gia chuyên án."
+    assert awards(text) == [([], "Bộ trưởng Bộ Công an", 6, None, None)]
+    assert awards("Mức thưởng cho mỗi cá nhân là 2 triệu đồng.") == []
+    assert awards("Công tác thi đua, khen thưởng được thực hiện kịp thời.") == []
+
+
+def test_kind_less_grant_joined_to_a_kind_is_the_kinds_grant():
+    text = "Thứ trưởng Bộ Công an đến trao thưởng và bằng khen cho các lực lượng phá án."
+    assert awards(text) == [(["Bằng khen"], "Thứ trưởng Bộ Công an", None, None, None)]
+
+
+def test_coordinated_verbs_share_their_subject():
+    # construction: "X đã biểu dương, trao thưởng …", "X gửi thư khen … và thưởng cho …"
+    text = "Chiều cùng ngày, Chủ tịch UBND huyện đã biểu dương, trao thưởng cho Ban chuyên án."
+    assert awards(text) == [([], "Chủ tịch UBND huyện", None, None, None)]
+    text = "Giám đốc Sở Công thương gửi thư khen các lực lượng và thưởng cho Đội Quản lý thị trường số 5."
+    assert awards(text) == [
+        (["Thư khen"], "Giám đốc Sở Công thương", None, None, None),
+        ([], "Giám đốc Sở Công thương", None, None, None),
+    ]
+
+
+def test_a_subject_in_an_earlier_clause_is_not_the_issuer():
+    text = "Lãnh đạo Sở Y tế đã phát động phong trào thi đua năm 2026; khen thưởng các tập thể có thành tích."
+    assert awards(text) == []
+
+
+def test_two_authorities_of_one_grant():
+    # construction: "<kind> của A và B": two grants uncounted, one (both named) when counts are shared
+    text = "Trao thư khen của Giám đốc Công an tỉnh và Chủ tịch UBND huyện cho chiến sĩ Vàng A Páo."
+    assert awards(text) == [
+        (["Thư khen"], "Giám đốc Công an tỉnh", None, None, None),
+        (["Thư khen"], "Chủ tịch UBND huyện", None, None, None),
+    ]
+    text = "20 tập thể và cá nhân được tặng Bằng khen của Bộ trưởng Bộ Công an và Chủ tịch UBND tỉnh."
+    assert awards(text) == [(["Bằng khen"], "Bộ trưởng Bộ Công an và Chủ tịch UBND tỉnh", None, None, 20)]
+
+
+def test_two_kinds_each_with_its_issuer_share_counted_recipients():
+    # construction: "trao <kind A> của X và <kind B> của Y cho N …": one grant of both kinds
+    text = (
+        "Đại tá Lê Văn Hải trao Giấy khen của Giám đốc Sở và Bằng khen của UBND huyện "
+        "cho 3 tập thể và 8 cá nhân."
+    )
+    assert awards(text) == [(["Giấy khen", "Bằng khen"], "Giám đốc Sở và UBND huyện", 3, 8, None)]
+
+
+def test_issuer_written_with_a_comma():
+    text = (
+        "Thượng tướng Lê Văn Tuyến trao Huân chương Lao động hạng Nhì của Đảng, Nhà nước "
+        "cho Công an huyện Yên Minh."
+    )
+    assert awards(text) == [(["Huân chương Lao động hạng Nhì"], "Đảng, Nhà nước", None, None, None)]
+
+
+def test_a_short_issuer_takes_the_full_name_written_in_a_repeat():
+    # construction: "Bằng khen của Bộ" in the body, "của Bộ Quốc phòng" in the caption
+    text = (
+        "Đại tá Hà Văn Nam trao Bằng khen của Bộ Quốc phòng cho Thiếu tá Lê Văn A và Đại úy Trần Văn B.\n"
+        "Ngày 3/5, Đại tá Hà Văn Nam đã trao Bằng khen của Bộ cho 2 cán bộ có thành tích cứu người."
+    )
+    assert awards(text) == [(["Bằng khen"], "Bộ Quốc phòng", None, 2, None)]
+
+
+def test_counted_recipients_of_a_passive_kind_less_grant():
+    # construction: "N tập thể, M cá nhân được <authority> khen thưởng"
+    text = "Dịp này, 7 tập thể và 15 cá nhân được Chủ tịch UBND huyện Bảo Lâm khen thưởng."
+    assert awards(text) == [([], "Chủ tịch UBND huyện", 7, 15, None)]
+    assert awards("Dịp này, 7 tập thể và 15 cá nhân được khen thưởng.") == []

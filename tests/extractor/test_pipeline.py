@@ -102,3 +102,18 @@ def test_arbitrary_text_never_crashes_extraction(text):
     assert events
     for e in events:
         Event.model_validate_json(e.model_dump_json())
+
+
+def test_province_from_the_text_then_from_the_source():
+    """The province the text names wins; a portal's own province fills in when the text names none,
+    and the event says which; without a source's province (``bantin extract``) the text alone counts."""
+    named = "Ngày 3/5, Công an thành phố Bắc Kạn bắt quả tang Hà Văn Tư đang trộm cắp tài sản."
+    unnamed = "Ngày 3/5, Công an huyện bắt quả tang Hà Văn Tư đang trộm cắp tài sản."
+    from_source = dict(url="https://congan.example.vn/a.html", source="test", province="Cao Bằng")
+    events = extract(RawArticle(text=named, **from_source))
+    assert {(e.province.name, e.province_basis) for e in events} == {("Bắc Kạn", "text")}
+    events = extract(RawArticle(text=unnamed, **from_source))
+    assert {(e.province.name, e.province.current, e.province_basis) for e in events} == {
+        ("Cao Bằng", "Cao Bằng", "source")
+    }
+    assert all(e.province is None and e.province_basis is None for e in extract(article(unnamed)))

@@ -1,7 +1,7 @@
 """Awards handed out ("trao Bằng khen của Bộ Công an cho 3 tập thể và 3 cá nhân"): one record per grant.
 
 A sentence is read as a run of award-kind mentions (Cờ thi đua, Bằng khen, Giấy khen, Huân
-chương …). Three ways of writing a grant are understood:
+chương …; the words are in ``data/awards.yaml``). Three ways of writing a grant are understood:
 
 - kind first: "trao Cờ thi đua và Bằng khen của Bộ Công an tặng 3 tập thể và 3 cá nhân" — kinds
   joined by "và"/"," share the grant; counts follow up to the next kind mention;
@@ -10,127 +10,141 @@ chương …). Three ways of writing a grant are understood:
   before it that have none;
 - recipients first: "10 tập thể và cá nhân đón nhận Bằng khen của Chủ tịch UBND tỉnh".
 
-The issuer is the authority after "của", else the authority that is the subject of "trao/tặng"
-("Giám đốc Công an tỉnh tặng Giấy khen …"); place names after "tỉnh/huyện" are dropped
-("Chủ tịch UBND tỉnh Bắc Kạn" → "Chủ tịch UBND tỉnh"). The same grant written twice (a photo
-caption and the body) is one record: records of the same kinds and issuer whose counts agree, or
-where one gives a subset of the other's counts or their sum as a total, are merged; a mention
-without counts is dropped when a counted grant of the same kind exists, or when its recipients
-are unnamed ("các tập thể, cá nhân").
+Grants without a kind ("khen thưởng 3 tập thể", "thưởng nóng Ban chuyên án") need counts or an
+issuer. The issuer is the authority after "của", else the principal of "thừa ủy quyền của …",
+else the authority that is the subject of the verb, as the text names it without the holder's name
+or the place after "tỉnh/huyện". A proposal ("đề nghị … tặng") is no grant. The same grant
+written twice (a photo caption and the body) is one record; an aggregate followed by its list
+("… cho 83 đồng chí, gồm: 9 Huân chương …, 3 …") is recorded as the list.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from schemas.event import Award
+from services.common.provinces import table
 from services.extractor.rules.document import Document, Span
-from services.extractor.rules.names import LOWER, UPPER
+from services.extractor.rules.names import LOWER, UPPER, is_place, name_pattern, place_names
 from services.extractor.rules.positions import HEAD_RE
 
-_KIND_BASES = (
-    "Cờ thi đua",
-    "Bằng khen",
-    "Giấy khen",
-    "Huân chương",
-    "Huy chương",
-    "Kỷ niệm chương",
-    "Thư khen",
-    "Cờ thưởng",
-    "Danh hiệu",
+_VOCAB: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "data" / "awards.yaml").read_text(encoding="utf-8")
 )
-_CANONICAL_KIND = {k.casefold(): k for k in _KIND_BASES}
-# A kind plus its capitalised name and class: "Huân chương Chiến công hạng Ba".
-# A cheap test that a text may mention an award at all (most crime reports do not).
-_CUES = re.compile(r"khen|thưởng|chương|[Cc]ờ\s|[Dd]anh\s+hiệu", re.IGNORECASE)
-_NAMED_KINDS = ("Huân chương", "Huy chương", "Kỷ niệm chương", "Danh hiệu")
-_PLAIN_KINDS = tuple(k for k in _KIND_BASES if k not in _NAMED_KINDS)
-_NAME_WORD = (
-    rf"(?:[{UPPER}][{LOWER}]*|(?!(?:của|cho|tặng|trao|và|vì|do|năm|đã|hạng|tại|trong|đến|tới)\b)[{LOWER}]+)"
-)
-# A kind; medals and titles keep their name and class: "Huân chương Bảo vệ Tổ quốc hạng Ba".
+
+
+def _alt(key: str) -> str:
+    """The phrases of one vocabulary as a regex alternation, longest first, any white space between words."""
+    words = sorted(_VOCAB[key], key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in phrase.split()) for phrase in words)
+
+
+# --- kinds -------------------------------------------------------------------------------------
+_FLAG = _VOCAB["flag_before_issuer"]
+_NEEDS_NAME = frozenset(" ".join(k.split()).casefold() for k in _VOCAB["needs_name"])
+_CANONICAL_KIND = {k.casefold(): k for k in (*_VOCAB["plain_kinds"], *_VOCAB["named_kinds"], _FLAG)}
+_WORD = rf"[{UPPER}][{UPPER}{LOWER}]*"  # a capitalised or all-capital word ("ANTQ")
+_NAME_WORD = rf"(?:{_WORD}|(?!(?:{_alt('kind_name_stops')})(?!\w))[{LOWER}]+)"
 _KIND = re.compile(
-    r"(?<!\w)(?:(?P<base>(?i:" + "|".join(k.replace(" ", r"\s+") for k in _PLAIN_KINDS) + r"))"
-    r"|(?P<named>(?i:" + "|".join(k.replace(" ", r"\s+") for k in _NAMED_KINDS) + r"))"
-    rf"(?P<name>(?:\s+[{UPPER}][{LOWER}]*(?:\s+{_NAME_WORD}){{0,6}})?(?:\s+hạng\s+(?:Nhất|Nhì|Ba|nhất|nhì|ba))?))"
+    rf"(?<!\w)(?:(?P<base>(?i:{_alt('plain_kinds')}|{re.escape(_FLAG)}(?=\s+của\s)))"
+    rf"|(?P<named>(?i:{_alt('named_kinds')}))(?P<name>(?:\s+{_WORD}(?:\s+{_NAME_WORD}){{0,8}})?)"
+    rf"(?:(?P<cls>\s+hạng\s+(?i:{_alt('classes')}))|\s+các\s+hạng)?)"
+    rf"(?P<qual>\s+(?:{_alt('kind_qualifiers')}))?(?!\w)"
 )
+# A kind right after a kind-less verb ("tặng thưởng Huân chương …", "trao thưởng và bằng khen").
+_KIND_NEXT = re.compile(rf"(?:\s*và\s+)?{_KIND.pattern}")
+# A cheap test that a text may mention an award at all (most crime reports do not).
+_CUES = re.compile(r"khen|thưởng|chương|[Cc]ờ\s|[Dd]anh\s+hiệu|[Hh]uy\s+hiệu", re.IGNORECASE)
+
+# --- counts ------------------------------------------------------------------------------------
 _NUMBER = r"\d{1,3}(?:[.,]\d{3})*|\d+"
-_COLLECTIVE = r"tập\s+thể|đơn\s+vị|cơ\s+quan|tổ\s+chức|địa\s+phương|xã|trường|doanh\s+nghiệp|chi\s+hội|hội"
-_INDIVIDUAL = (
-    r"cá\s+nhân|đồng\s+chí|cán\s+bộ(?:,?\s+chiến\s+sĩ)?|chiến\s+sĩ|CBCS|người|công\s+dân|quần\s+chúng"
-    r"|học\s+sinh|hội\s+viên|gia\s+đình|hộ\s+gia\s+đình"
-)
+_INDIVIDUAL = _alt("individuals")
 _COUNT = re.compile(
-    rf"(?P<n>{_NUMBER})\s+(?:lượt\s+)?(?:(?P<coll>{_COLLECTIVE})|(?P<ind>{_INDIVIDUAL}))"
+    rf"(?P<n>{_NUMBER})\s+(?:lượt\s+)?(?:(?P<coll>{_alt('collectives')})|(?P<ind>{_INDIVIDUAL}))"
     rf"(?P<both>\s+(?:và|,)\s+(?:{_INDIVIDUAL})(?!\s*\d))?(?!\w)",
     re.IGNORECASE,
 )
 _COUNT_BEFORE_KIND = re.compile(rf"(?P<n>{_NUMBER})\s+(?:chiếc\s+)?$")
-_ISSUER_AFTER = re.compile(
-    r"\s*(?:của|do)\s+(?P<issuer>.+?)(?=\s+(?:(?:tặng|trao|cho|vì|về|đã|có|trong|đối\s+với|năm|giai\s+đoạn|dịp|nhân\s+dịp"
-    r"|tại|ngày|đến|tới)(?!\w)|và\s+\d"
-    r"|và\s+(?:" + "|".join(k.replace(" ", r"\s+") for k in _KIND_BASES) + r"))|\s*[,;.:(\n]|$)",
-    re.IGNORECASE,
-)
-# "Thừa ủy quyền của Chủ tịch nước, Trung tướng X trao Huân chương …": the issuer is the principal.
-_ON_BEHALF = re.compile(
-    r"(?:[Tt]hừa|[Đđ]ược\s+sự|[Đđ]ược)\s+(?:ủy|uỷ)\s+quyền\s+(?:của\s+)?(?P<issuer>[^,;.:]+)"
-)
-_JOIN = re.compile(r"^\s*(?:và|,|cùng)\s*$", re.IGNORECASE)
-_GRANT_VERB = re.compile(
-    r"(?:trao\s+tặng|trao|tặng|khen\s+thưởng|quyết\s+định\s+tặng|tặng\s+thưởng|tuyên\s+dương|gửi"
-    r"|thưởng\s+nóng)\s*$",
-    re.IGNORECASE,
-)
+# "đã 2 lần được tặng Cờ thi đua": the kind was granted twice, a total of 2.
+_TIMES = re.compile(rf"(?P<n>{_NUMBER})\s+lần\s*$")
+# Counts joined into one run of recipients ("4 tập thể và 2 cá nhân", "12 tập thể, 25 cá nhân").
+_COUNT_JOIN = re.compile(r"\s*(?:,|và|,\s*và)\s*$")
+# "…, gồm: 9 Huân chương Độc lập hạng Ba, 3 …": the list that itemises an aggregate grant.
+_ITEMISED = re.compile(r"(?:gồm|trong\s+đó(?:\s+có)?)\s*:?\s*$", re.IGNORECASE)
+
+# --- verbs -------------------------------------------------------------------------------------
+_GRANT_VERBS = _alt("grant_verbs")
+_GRANT_VERB = re.compile(rf"(?<!\w)(?:{_GRANT_VERBS})\s*$", re.IGNORECASE)
 _RECEIVE_VERB = re.compile(
-    r"(?:được|đón\s+nhận|nhận|vinh\s+dự\s+(?:được|nhận|đón\s+nhận))(?:\s+(?:trao|tặng|trao\s+tặng))?\s*$",
-    re.IGNORECASE,
+    rf"(?<!\w)(?:{_alt('receive_verbs')})(?:\s+(?:{_GRANT_VERBS}))?\s*$", re.IGNORECASE
 )
 # "X (vinh dự) được <authority> tặng", "X đón nhận": the recipient is the subject.
-_PASSIVE = re.compile(
-    r"\s(?:được|đón\s+nhận|nhận)\s(?:[^,;.]*\s)?(?:trao\s+tặng|tặng|trao)?\s*$|\sđón\s+nhận\s*$"
-)
-_UNNAMED_SUBJECT = re.compile(
-    r"(?:Các|Những|Nhiều|Đại\s+biểu|Đại\s+diện|Tập\s+thể|Cá\s+nhân|Lãnh\s+đạo|\d)", re.IGNORECASE
-)
-_KHEN_THUONG = re.compile(
-    r"(?<!được\s)(?<!các cấp\s)(?P<verb>khen\s+thưởng|thưởng\s+nóng)"
-    r"(?:\s+(?:đột\s+xuất|thành\s+tích))?\s+(?:cho\s+)?",
+_PASSIVE = re.compile(rf"\s(?:được|đón\s+nhận|nhận)\s(?:[^,;.]*\s)?(?:{_GRANT_VERBS})?\s*$", re.IGNORECASE)
+# Some verb of granting or receiving before a kind: a kind named without one is not a grant.
+_ANY_VERB = re.compile(rf"(?<!\w)(?:{_GRANT_VERBS}|nhận|đón\s+nhận)(?!\w)", re.IGNORECASE)
+_PROPOSAL = re.compile(rf"(?<!\w)(?:{_alt('proposal_words')})(?!\s+của)(?!\w)", re.IGNORECASE)
+_KINDLESS = re.compile(
+    rf"(?<!\w)(?P<verb>{_alt('kindless_verbs')}|thưởng\s*[\"“”']?nóng[\"“”']?|thưởng(?=\s+cho\s))"
+    rf"(?:\s+(?:{_alt('kindless_adverbs')}))*(?:\s+(?:cho\s+)?|(?!\w))",
     re.IGNORECASE,
 )
+_KINDLESS_NOT_A_GRANT = re.compile(
+    rf"(?:(?<!\w)(?:được|các\s+cấp)|(?<!\w)(?:{_alt('reward_nouns')})|(?<!\w)(?:{_alt('khen_thuong_nouns')})\s*[,–-]?)\s*$",
+    re.IGNORECASE,
+)
+
+# --- issuers -----------------------------------------------------------------------------------
+_ISSUER_BODY = (
+    rf"(?P<issuer>{_alt('compound_issuers')}|.+?)(?=\s+(?:(?:{_alt('issuer_stops')})(?!\w)|và\s+\d"
+    rf"|và\s+(?:{_alt('plain_kinds')}|{_alt('named_kinds')}))|\s*[,;:(\n]|\.(?:\s|$)|\s[-–]\s|$)"
+)
+_ISSUER_AFTER = re.compile(rf"\s*(?:của|do)\s+{_ISSUER_BODY}", re.IGNORECASE)
+_ISSUER_FROM = re.compile(_ISSUER_BODY, re.IGNORECASE)
+_ON_BEHALF = re.compile(rf"(?<!\w)(?:{_alt('on_behalf')})\s+(?:của\s+)?{_ISSUER_BODY}", re.IGNORECASE)
+# "trao Quyết định 2862/QĐ-CTN của Chủ tịch nước về việc tặng thưởng …": the decision's author.
+_DECISION_OF = re.compile(rf"\scủa\s+{_ISSUER_BODY}\s+về\s+việc\s*$", re.IGNORECASE)
 _AUTHORITY = re.compile(
-    rf"(?:{HEAD_RE.pattern}|(?-i:Bộ\s+[A-ZĐ]\w*)|UBND|Ủy\s+ban|Uỷ\s+ban|Công\s+an\s+(?:tỉnh|huyện|thành\s+phố|TP)"
-    r"|Thủ\s+tướng|Chính\s+phủ|Nhà\s+nước|Chủ\s+tịch\s+nước|Tổng\s+cục|Cục|Ban\s+Chỉ\s+đạo|BCĐ|Tỉnh\s+ủy"
-    r"|Ban\s+Thường\s+vụ|HĐND|Hội\s+đồng)",
-    re.IGNORECASE,
+    rf"(?:{HEAD_RE.pattern}|(?-i:Bộ\s+[{UPPER}]\w*)|(?<!\w)(?:{_alt('authorities')})(?!\w))", re.IGNORECASE
 )
-_PLACE_TAIL = re.compile(
-    rf"(?P<keep>\b(?:tỉnh|huyện|quận|thị\s+xã|thành\s+phố|TP\.?))(?:\s+[{UPPER}][{LOWER}]*)+\s*$"
-)
-_NAMED_RECIPIENT = re.compile(
-    rf"^\s*(?:ngợi\s+)?(?:và\s+(?:thưởng\s+nóng|thưởng|tặng\s+quà)\s+)?(?:(?:trao\s+|tặng\s+)?(?:cho|tặng|đến|tới)\s+)?(?:đồng\s+chí\s+|anh\s+|chị\s+)?[{UPPER}]"
-)
+_SUBJECT_SPLIT = re.compile(rf"[,;:(]|\s[-–]\s|(?<=[{LOWER}])-(?=\s*[{UPPER}])|\sđược\s")
+_SUBJECT_FILLER = re.compile(rf"(?:^|\s)(?:{_alt('subject_fillers')})\s*$", re.IGNORECASE)
+_ORGANISER = re.compile(rf"(?<!\w)(?:{_alt('organiser_words')})(?!\w)", re.IGNORECASE)
+_PLACE_TAIL = re.compile(rf"(?P<keep>(?<!\w)(?:{_alt('place_units')}))(?:\s+[{UPPER}][{LOWER}]*)+\s*$")
+_HONORIFIC = re.compile(r"^(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
+_GLUED_VERB = re.compile(rf"(?<=[{LOWER}])đã$")  # "Bộ Công anđã gửi": a space lost in the page
 
-_GENERIC = re.compile(r"\s*(?:cho|tới|đến|tặng)?\s*(?:các|những)\s")
+# "trao thưởng và bằng khen": the reward and the kind are one grant, "trao" its verb.
+_REWARD_AND = re.compile(r"\s+thưởng\s+và\s*$", re.IGNORECASE)
+_REASON = re.compile(r"\s(?:vì|có\s+thành\s+tích|đã\s+có)\s")
+# After the first count, a new clause with its own grant verb starts another grant.
+_NEXT_GRANT = re.compile(r";|\s(?:trao|tặng|khen\s+thưởng|thưởng)\s", re.IGNORECASE)
+_JOIN = re.compile(r"^\s*(?:và|,|cùng)\s*$", re.IGNORECASE)
 
-
-def _is_named(recipients: str) -> bool:
-    """True when the recipients are named ("cho Công an huyện X"), not "các tập thể, cá nhân"."""
-    return _NAMED_RECIPIENT.match(recipients) is not None
+_NONE, _SUBJECT, _EXPLICIT = 0, 1, 2  # where an issuer was read: nowhere, the verb's subject, "của"
 
 
 @dataclass
 class _Grant:
     kinds: list[str]
-    issuer: str | None
     start: int
     end: int
+    issuers: list[str] = field(default_factory=list)
+    source: int = _NONE
     collectives: int | None = None
     individuals: int | None = None
     total: int | None = None
-    named_recipient: bool = False
+    count_first: bool = False
+    itemised: bool = False  # an aggregate whose list of items is recorded instead
     issuer_pending: bool = field(default=False, repr=False)
+
+    @property
+    def issuer(self) -> str | None:
+        return " và ".join(self.issuers) or None
 
     def counted(self) -> bool:
         return any(v is not None for v in (self.collectives, self.individuals, self.total))
@@ -138,26 +152,64 @@ class _Grant:
     def counts(self) -> tuple[int | None, int | None, int | None]:
         return self.collectives, self.individuals, self.total
 
+    def set_issuers(self, issuers: list[str], source: int) -> None:
+        if issuers:
+            self.issuers, self.source, self.issuer_pending = issuers, source, False
+
 
 def _int(s: str) -> int:
     return int(re.sub(r"[.,]", "", s))
 
 
+def _is_kind(m: re.Match[str]) -> bool:
+    """False for a named kind written without its name where the bare word is a common noun."""
+    return (
+        bool(m.group("base") or m.group("name"))
+        or " ".join(m.group("named").split()).casefold() not in _NEEDS_NAME
+    )
+
+
 def _kind_name(m: re.Match[str]) -> str:
     base = m.group("base") or m.group("named")
-    kind = _CANONICAL_KIND[" ".join(base.split()).casefold()]
-    name = " ".join((m.group("name") or "").split())
-    return f"{kind} {name}" if name else kind
+    words = [_CANONICAL_KIND[" ".join(base.split()).casefold()]]
+    words += [m.group(g) for g in ("name", "cls", "qual") if m.group(g)]
+    return " ".join(" ".join(words).split())
+
+
+def _is_place(words: str) -> bool:
+    return words.casefold() in place_names() or table().official(words) is not None
+
+
+def _cut_person(issuer: str) -> str:
+    """ "Thủ tướng Chính phủ Phạm Minh Chính" → "Thủ tướng Chính phủ": the title, not the holder.
+    A place is not a name ("tỉnh Hà Giang Đặng Quốc Khánh": the name starts after Hà Giang)."""
+    words = issuer.split()
+    for k in range(1, len(words) - 1):
+        name = " ".join(words[k:])
+        if name_pattern().fullmatch(name) is None or _is_place(f"{words[k - 1]} {words[k]}"):
+            continue
+        if not is_place(name, " ".join(words[:k])):
+            return " ".join(words[:k]).rstrip(" ,-–")
+    return issuer
 
 
 def clean_issuer(issuer: str) -> str:
-    """An issuer as the text names the authority, without the place name ("… tỉnh Bắc Kạn")."""
-    issuer = " ".join(issuer.split()).strip(" ,;:-–")
-    issuer = re.sub(r"^(?:đồng\s+chí|ông|bà)\s+", "", issuer, flags=re.IGNORECASE)
+    """An issuer as the text names the authority, without honorific, glued verb, holder's name or
+    the place after "tỉnh/huyện" ("Chủ tịch UBND tỉnh Bắc Kạn" → "Chủ tịch UBND tỉnh")."""
+    issuer = " ".join(issuer.split()).strip(" ,;:-–\"“”'")
+    issuer = _cut_person(_GLUED_VERB.sub("", _HONORIFIC.sub("", issuer)).strip())
     m = _PLACE_TAIL.search(issuer)
-    if m:
-        issuer = issuer[: m.start()] + m.group("keep")
-    return issuer
+    return issuer[: m.start()] + m.group("keep") if m else issuer
+
+
+def _issuers(raw: str) -> list[str]:
+    """One issuer, or several joined by "và" when each names an authority ("Bộ trưởng Bộ Công an và
+    Bí thư Tỉnh ủy")."""
+    parts = [clean_issuer(p) for p in re.split(r"\s+và\s+", raw)]
+    if len(parts) > 1 and all(_AUTHORITY.match(p) for p in parts):
+        return [p for p in parts if p]
+    issuer = clean_issuer(raw)
+    return [issuer] if issuer else []
 
 
 def _apply_counts(grant: _Grant, text: str) -> int:
@@ -175,11 +227,6 @@ def _apply_counts(grant: _Grant, text: str) -> int:
     return last
 
 
-_REASON = re.compile(r"\s(?:vì|có\s+thành\s+tích|đã\s+có)\s")
-# After the first count, a new clause with its own grant verb starts another grant.
-_NEXT_GRANT = re.compile(r";|\s(?:trao|tặng|khen\s+thưởng|thưởng)\s", re.IGNORECASE)
-
-
 def _recipients(segment: str) -> str:
     """The recipients part of a grant: up to the reason ("vì …", "có thành tích …") or, once a
     count has been read, up to the next clause that hands out something else."""
@@ -195,130 +242,233 @@ def _recipients(segment: str) -> str:
     return segment
 
 
-def _subject_issuer(text: str, clause_start: int, verb_end: int) -> str | None:
-    """The authority that is the subject of the grant verb ("Giám đốc Công an tỉnh tặng …")."""
-    chunk = text[clause_start:verb_end]
+def _subject_issuers(subject: str) -> list[str]:
+    """The authority that is the subject of a grant verb ending ``subject`` ("Giám đốc Công an tỉnh
+    [tặng]", "Bộ trưởng Bộ Công an đã có Quyết định [tặng]", "X đã biểu dương, [trao thưởng]")."""
+    decision = _DECISION_OF.search(subject)
+    if decision:
+        return _issuers(decision.group("issuer"))
+    piece = ""
+    for piece in reversed(_SUBJECT_SPLIT.split(subject.rsplit(";", 1)[-1])):  # the verb's own clause
+        while (filler := _SUBJECT_FILLER.search(piece)) is not None:
+            piece = piece[: filler.start()]
+        if piece.strip():
+            break
+    auth = _AUTHORITY.search(piece)
+    if not auth:
+        return []
+    body = _ISSUER_FROM.match(piece, auth.start())
+    if body is None or _ORGANISER.search(piece, body.end()):
+        return []  # "Công an tỉnh tổ chức Lễ truy tặng …": the organiser, not the issuer
+    return _issuers(body.group("issuer"))
+
+
+def _verb_subject(text: str, clause_start: int, kind_start: int) -> list[str]:
+    chunk = _REWARD_AND.sub(" ", text[clause_start:kind_start])
     verb = _GRANT_VERB.search(chunk)
-    if not verb:
+    return _subject_issuers(chunk[: verb.start()]) if verb else []
+
+
+def _proposed(text: str, sentence: Span, at: int) -> bool:
+    """True when the clause before ``at`` proposes the grant rather than makes it."""
+    clause = re.split(r"[,;]", text[sentence.start : at])[-1]
+    return _PROPOSAL.search(clause) is not None
+
+
+def _last_count_run(subject: str) -> tuple[int, str] | None:
+    """The counts written right before a passive verb, as one run ("…, trong đó có 4 tập thể và 2
+    cá nhân [được tặng]" → "4 tập thể và 2 cá nhân"): (start, text) or None."""
+    counts = list(_COUNT.finditer(subject))
+    if not counts or re.search(r"[;:]|\d", subject[counts[-1].end() :]):
         return None
-    subject = chunk[: verb.start()]
-    subject = re.split(r"[,;:.(]|\s[-–]\s|-(?=\s*[A-ZĐ])|\sđược\s", subject)[-1]
-    subject = re.sub(r"\s+(?:đã|cũng|đã\s+quyết\s+định|quyết\s+định|vinh\s+dự)\s*$", "", subject.strip())
-    auth = _AUTHORITY.search(subject)
-    if not auth or not subject.strip():
+    first = len(counts) - 1
+    while first > 0 and _COUNT_JOIN.fullmatch(subject[counts[first - 1].end() : counts[first].start()] + " "):
+        first -= 1
+    return counts[first].start(), subject[counts[first].start() : counts[-1].end()]
+
+
+def _recipients_before(grant: _Grant, text: str, sentence: Span, grants: list[_Grant]) -> None:
+    """Recipients written before the kind and its passive verb: "12 tập thể được UBND tỉnh tặng
+    Bằng khen", "10 tập thể và cá nhân đón nhận …", "2 lần được tặng Cờ thi đua" (a total)."""
+    begin = grants[-1].end if grants else sentence.start
+    before = text[begin : grant.start]
+    verb = _RECEIVE_VERB.search(before) or _PASSIVE.search(before)
+    if verb is None:
+        return
+    subject = before[: verb.start()]
+    times = _TIMES.search(subject)
+    if times:
+        grant.total, grant.start = _int(times.group("n")), begin + times.start()
+        return
+    run = _last_count_run(subject)
+    if run:
+        _apply_counts(grant, run[1])
+        grant.start = begin + run[0]
+
+
+def _itemise(text: str, grants: list[_Grant]) -> None:
+    """ "Huân chương của Chủ tịch nước cho 83 đồng chí, gồm: 9 Huân chương Độc lập hạng Ba, 3 …":
+    the items are the grants, with the aggregate's issuer and kind of recipient."""
+    for n, whole in enumerate(grants):
+        items = grants[n + 1 :]
+        if not (whole.counted() and items and items[0].count_first):
+            continue
+        if not _ITEMISED.search(text[whole.end : items[0].start]):
+            continue
+        whole.itemised = True
+        for item in items:
+            if not item.count_first or item.source == _EXPLICIT:
+                break
+            item.set_issuers(whole.issuers, whole.source)
+            if whole.individuals is not None and whole.collectives is None and whole.total is None:
+                item.individuals, item.total = item.total, None
+            elif whole.collectives is not None and whole.individuals is None and whole.total is None:
+                item.collectives, item.total = item.total, None
+
+
+def _shared_recipients(
+    text: str, sentence: Span, kind: re.Match[str], kinds: list[re.Match[str]], nxt: int
+) -> list[str] | None:
+    """ "trao Bằng khen của A và Giấy khen của B cho 4 tập thể và 17 cá nhân": two kinds, each with
+    its issuer, handed to the same counted recipients share a grant; returns the first's issuers."""
+    own = _ISSUER_AFTER.match(text, kind.end())
+    if own is None or not _JOIN.match(text[own.end() : kinds[nxt].start()]):
         return None
-    return clean_issuer(subject[auth.start() :]) or None
+    theirs = _ISSUER_AFTER.match(text, kinds[nxt].end())
+    after = theirs.end() if theirs else kinds[nxt].end()
+    until = kinds[nxt + 1].start() if nxt + 1 < len(kinds) else sentence.end
+    return _issuers(own.group("issuer")) if _COUNT.search(_recipients(text[after:until])) else None
 
 
 def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
     text = doc.text
-    kinds = list(_KIND.finditer(text, sentence.start, sentence.end))
+    kinds = [k for k in _KIND.finditer(text, sentence.start, sentence.end) if _is_kind(k)]
     grants: list[_Grant] = []
     i = 0
     while i < len(kinds):
         first = kinds[i]
         count_first = _COUNT_BEFORE_KIND.search(text, max(sentence.start, first.start() - 12), first.start())
-        group = [first]
-        if not count_first:
-            while i + 1 < len(kinds) and _JOIN.match(text[group[-1].end() : kinds[i + 1].start()]):
+        group, shared_issuers = [first], []
+        while not count_first and i + 1 < len(kinds):
+            if _JOIN.match(text[group[-1].end() : kinds[i + 1].start()]):
                 i += 1
                 group.append(kinds[i])
+            elif (own := _shared_recipients(text, sentence, group[-1], kinds, i + 1)) is not None:
+                shared_issuers += own
+                i += 1
+                group.append(kinds[i])
+            else:
+                break
         i += 1
+        start = count_first.start() if count_first else group[0].start()
+        if _proposed(text, sentence, start):
+            continue
         issuer_m = _ISSUER_AFTER.match(text, group[-1].end())
         after = issuer_m.end() if issuer_m else group[-1].end()
-        next_kind = kinds[i].start() if i < len(kinds) else sentence.end
-        start = count_first.start() if count_first else group[0].start()
-        grant = _Grant([_kind_name(k) for k in group], None, start, after)
+        grant = _Grant([_kind_name(k) for k in group], start, after, count_first=count_first is not None)
         if issuer_m:
-            grant.issuer = clean_issuer(issuer_m.group("issuer"))
-        recipients = _recipients(text[after:next_kind])
-        named_before = False
-        last = _apply_counts(grant, recipients)
+            grant.set_issuers(shared_issuers + _issuers(issuer_m.group("issuer")), _EXPLICIT)
+        next_kind = kinds[i].start() if i < len(kinds) else sentence.end
+        last = _apply_counts(grant, _recipients(text[after:next_kind]))
         if last:
             grant.end = after + last
         elif count_first:
             grant.total = _int(count_first.group("n"))
-            grant.issuer_pending = grant.issuer is None
+            grant.issuer_pending = not grant.issuers
         else:
-            named_before = _recipients_before(grant, text, sentence, grants)
-        # a letter of praise goes to a unit however the sentence goes on, unless to "các …"
-        grant.named_recipient = (
-            named_before
-            or _is_named(recipients)
-            or (grant.kinds == ["Thư khen"] and not _GENERIC.match(recipients))
-        )
-        if grant.issuer is None and not grant.issuer_pending:
-            grant.issuer = _subject_issuer(text, grants[-1].end if grants else sentence.start, start)
+            _recipients_before(grant, text, sentence, grants)
+        if not grant.issuers and not grant.issuer_pending:
+            grant.set_issuers(
+                _verb_subject(text, grants[-1].end if grants else sentence.start, start), _SUBJECT
+            )
+        if not grant.counted() and not _ANY_VERB.search(text, sentence.start, start):
+            continue  # a kind named, not handed out ("phấn đấu đạt Cờ thi đua")
         grants.append(grant)
         # an issuer written after a list of counted kinds applies to those before it
-        if grant.issuer and count_first:
+        if grant.issuers and count_first:
             for g in reversed(grants[:-1]):
                 if not g.issuer_pending:
                     break
-                g.issuer, g.issuer_pending = grant.issuer, False
+                g.set_issuers(grant.issuers, grant.source)
+    _itemise(text, grants)
     on_behalf = _ON_BEHALF.search(text, sentence.start, sentence.end)
     for n, g in enumerate(grants):
-        if g.issuer is None and not g.issuer_pending and on_behalf and on_behalf.start() < g.start:
-            g.issuer = clean_issuer(on_behalf.group("issuer"))
+        if g.source < _EXPLICIT and not g.issuer_pending and on_behalf and on_behalf.start() < g.start:
+            g.set_issuers(_issuers(on_behalf.group("issuer")), _EXPLICIT)
         if g.issuer_pending:
-            g.issuer = _subject_issuer(text, grants[n - 1].end if n else sentence.start, g.start)
+            g.set_issuers(_verb_subject(text, grants[n - 1].end if n else sentence.start, g.start), _SUBJECT)
             g.issuer_pending = False
     _kind_less(doc, sentence, grants)
     return grants
 
 
-def _recipients_before(grant: _Grant, text: str, sentence: Span, grants: list[_Grant]) -> bool:
-    """Recipients written before the kind: counts ("10 tập thể và cá nhân đón nhận Bằng khen …",
-    "12 tập thể được UBND tỉnh tặng Bằng khen") or a named unit ("Công an huyện X vinh dự được
-    Chủ tịch nước tặng Huân chương …"); True for the latter."""
-    begin = grants[-1].end if grants else sentence.start
-    before = text[begin : grant.start]
-    if grants and grants[-1].named_recipient and re.fullmatch(r"[^,;.]*\svà\s*", before):
-        return True  # "… đón nhận Cờ thi đua của X và Bằng khen của Y": the same recipient
-    verb = _RECEIVE_VERB.search(before) or _PASSIVE.search(before)
-    if verb is None:
-        return False
-    subject = before[: verb.start()]
-    _apply_counts(grant, subject)
-    if grant.counted():
-        first = _COUNT.search(subject)
-        if first:
-            grant.start = begin + first.start()
-        return False
-    subject = subject.strip()
-    return re.search(rf"[{UPPER}]", subject) is not None and not _UNNAMED_SUBJECT.match(subject)
-
-
 def _kind_less(doc: Document, sentence: Span, grants: list[_Grant]) -> None:
     """ "khen thưởng 12 tập thể, 20 cá nhân" or "Giám đốc Công an tỉnh khen thưởng Ban chuyên án":
-    a grant with empty ``kinds``; it needs counts, or a named recipient and an issuer."""
-    for m in _KHEN_THUONG.finditer(doc.text, sentence.start, sentence.end):
+    a grant with empty ``kinds``; it needs counts, or an issuer and some recipient."""
+    text = doc.text
+    for m in _KINDLESS.finditer(text, sentence.start, sentence.end):
         if any(g.start <= m.start() < g.end for g in grants):
             continue
-        grant = _Grant([], None, m.start(), m.end())
-        end = re.search(r"[;.]|\svì\s|\scó\sthành\stích", doc.text[m.end() : sentence.end])
-        stop = m.end() + end.start() if end else sentence.end
-        recipients = doc.text[m.end() : stop]
-        last = _apply_counts(grant, recipients)
-        grant.issuer = _subject_issuer(doc.text, grants[-1].end if grants else sentence.start, m.end("verb"))
+        if _KINDLESS_NOT_A_GRANT.search(text, sentence.start, m.start()) or _proposed(
+            text, sentence, m.start()
+        ):
+            continue  # "được các cấp khen thưởng", "mức thưởng cho", "đề nghị khen thưởng"
+        if _KIND_NEXT.match(text, m.end()):
+            continue  # "tặng thưởng Huân chương …", "trao thưởng và bằng khen": the kind's grant
+        end = re.search(r"[;.]|\svì\s|\scó\sthành\stích", text[m.end() : sentence.end])
+        recipients = text[m.end() : m.end() + end.start() if end else sentence.end]
+        previous = max((g for g in grants if g.end <= m.start()), key=lambda g: g.end, default=None)
+        clause_start = previous.end if previous else sentence.start
+        grant = _Grant([], m.start(), m.end())
+        last = _apply_counts(grant, _recipients(recipients))
+        subject = text[clause_start : m.start("verb")]
+        grant.set_issuers(_subject_issuers(subject), _SUBJECT)
+        if not grant.issuers and previous and previous.source == _SUBJECT:
+            grant.set_issuers(previous.issuers, _SUBJECT)  # "X gửi thư khen … và thưởng cho …"
         if last:
             grant.end = m.end() + last
-        elif not (grant.issuer and _is_named(recipients)):
+        elif (run := _counts_before_agent(subject)) is not None:
+            _apply_counts(grant, run[1])  # "12 tập thể được Giám đốc Công an tỉnh khen thưởng"
+            grant.start = clause_start + run[0]
+        elif not (grant.issuers and recipients.strip()):
             continue
-        grant.named_recipient = not last
         grants.append(grant)
 
 
-def _key(g: _Grant) -> tuple[frozenset[str], str]:
-    return frozenset(k.casefold() for k in g.kinds), (g.issuer or "").casefold()
+def _counts_before_agent(subject: str) -> tuple[int, str] | None:
+    """The counted recipients of "N tập thể được <authority> [khen thưởng]"; None without an authority."""
+    passive = list(re.finditer(r"\sđược\s", subject))
+    if not passive or not _AUTHORITY.search(subject, passive[-1].end()):
+        return None
+    return _last_count_run(subject[: passive[-1].start()])
 
 
-def _same_grant(a: _Grant, b: _Grant) -> bool:
-    """True when two counted mentions of the same kinds and issuer describe one grant."""
+def _kind_match(a: str, b: str) -> bool:
+    a, b = a.casefold(), b.casefold()
+    return a == b or a.startswith(b + " ") or b.startswith(a + " ")
+
+
+def _same_kinds(a: _Grant, b: _Grant) -> bool:
+    """The same kinds, a name or class written in one mention only ("Kỷ niệm chương" and
+    "Kỷ niệm chương Vì sự nghiệp bảo vệ ANTQ")."""
+    return all(any(_kind_match(x, y) for y in b.kinds) for x in a.kinds) and all(
+        any(_kind_match(x, y) for x in a.kinds) for y in b.kinds
+    )
+
+
+def _same_issuer(a: _Grant, b: _Grant) -> bool:
+    """Equal issuers, or one a short form of the other ("Bộ" for "Bộ Công an")."""
+    x, y = (a.issuer or "").casefold(), (b.issuer or "").casefold()
+    return x == y or (bool(x) and bool(y) and (x.startswith(y + " ") or y.startswith(x + " ")))
+
+
+def _same_counts(a: _Grant, b: _Grant) -> bool:
+    """True when two counted mentions give the same counts, one a subset of the other's, or one
+    the sum of the other's collectives and individuals as a total."""
     if a.counts() == b.counts():
         return True
     if a.total is None and b.total is None:
-        pairs = [(x, y) for x, y in zip(a.counts()[:2], b.counts()[:2], strict=True)]
+        pairs = zip(a.counts()[:2], b.counts()[:2], strict=True)
         return all(x is None or y is None or x == y for x, y in pairs)
     for whole, split in ((a, b), (b, a)):
         only_total = whole.total is not None and whole.collectives is None and whole.individuals is None
@@ -328,22 +478,38 @@ def _same_grant(a: _Grant, b: _Grant) -> bool:
     return False
 
 
-def _richer(a: _Grant, b: _Grant) -> _Grant:
-    """The mention that says more: split counts over a total, more counts over fewer."""
+def _combine(a: _Grant, b: _Grant) -> _Grant:
+    """One record of two mentions of a grant: the counts that say more, the issuer read from "của"
+    over the verb's subject and the longer one, the kind names written in full."""
 
-    def score(g: _Grant) -> tuple[int, int]:
-        return (int(g.collectives is not None) + int(g.individuals is not None), int(g.issuer is not None))
+    def counts(g: _Grant) -> int:
+        return int(g.collectives is not None) + int(g.individuals is not None)
 
-    return b if score(b) > score(a) else a
+    kept, other = (b, a) if counts(b) > counts(a) else (a, b)
+    if (other.source, len(other.issuer or "")) > (kept.source, len(kept.issuer or "")):
+        kept.issuers, kept.source = other.issuers, other.source
+    if sum(map(len, other.kinds)) > sum(map(len, kept.kinds)):
+        kept.kinds = other.kinds
+    return kept
+
+
+def _one_per_issuer(g: _Grant) -> list[_Grant]:
+    """An uncounted grant of two authorities ("thư khen của Bộ trưởng … và Bí thư Tỉnh ủy") is two
+    grants; counted, its counts cannot be split, so it stays one."""
+    if len(g.issuers) < 2 or g.counted():
+        return [g]
+    return [_Grant(g.kinds, g.start, g.end, [issuer], g.source) for issuer in g.issuers]
 
 
 def _merge(grants: list[_Grant]) -> list[_Grant]:
-    counted = [g for g in grants if g.counted()]
     out: list[_Grant] = []
-    for g in counted:
+    for g in (g for g in grants if g.counted() and not g.itemised):
         for j, kept in enumerate(out):
-            if _key(kept) == _key(g) and _same_grant(kept, g):
-                out[j] = _richer(kept, g)
+            issuer_ok = _same_issuer(kept, g) or (
+                not (kept.issuer and g.issuer) and kept.counts() == g.counts()
+            )
+            if _same_kinds(kept, g) and issuer_ok and _same_counts(kept, g):
+                out[j] = _combine(kept, g)
                 break
         else:
             out.append(g)
@@ -351,15 +517,35 @@ def _merge(grants: list[_Grant]) -> list[_Grant]:
     out = [
         g for g in out if g.kinds or g.issuer or not any(k.kinds and k.counts() == g.counts() for k in out)
     ]
-    counted_kinds = {k.casefold() for g in out for k in g.kinds}
-    for g in grants:
-        if g.counted() or not g.named_recipient or (g.kinds == ["Thư khen"] and not g.issuer):
+    counted = list(out)
+    uncounted = [u for g in grants if not g.counted() for u in _one_per_issuer(g)]
+    for g in uncounted:
+        if not g.issuer and (not g.kinds or g.kinds == ["Thư khen"]):
+            continue  # "khen thưởng các tập thể", "gửi thư khen các cá nhân" from nobody named
+        same = [c for c in counted if _overlaps(c, g)]
+        if same:  # a repeat of a counted grant; a fuller name of its issuer is taken
+            for c in same:
+                if c.issuer and g.issuer and (g.issuer.casefold().startswith(c.issuer.casefold() + " ")):
+                    c.issuers = g.issuers
             continue
-        if any(k.casefold() in counted_kinds for k in g.kinds):
-            continue
-        if all(_key(g) != _key(k) for k in out):
+        for j, kept in enumerate(out):
+            if kept.counted() or not _same_kinds(kept, g):
+                continue
+            handed = bool(g.kinds) and {kept.source, g.source} == {_SUBJECT, _EXPLICIT}
+            if _same_issuer(kept, g) or not (kept.issuer and g.issuer) or handed:
+                out[j] = _combine(kept, g)
+                break
+        else:
             out.append(g)
     return sorted(out, key=lambda g: g.start)
+
+
+def _overlaps(counted: _Grant, g: _Grant) -> bool:
+    """True when an uncounted mention ``g`` is a repeat of the counted grant (a kind in common, or
+    both kind-less from the same issuer)."""
+    if not g.kinds:
+        return not counted.kinds and _same_issuer(counted, g)
+    return any(_kind_match(x, y) for x in g.kinds for y in counted.kinds)
 
 
 def _grants(doc: Document) -> list[_Grant]:
@@ -368,7 +554,7 @@ def _grants(doc: Document) -> list[_Grant]:
         return grants
     for sentence in doc.sentences:
         cue = _CUES.search(sentence.text)
-        if cue and (_KIND.search(sentence.text) or _KHEN_THUONG.search(sentence.text)):
+        if cue and (_KIND.search(sentence.text) or _KINDLESS.search(sentence.text)):
             grants += _sentence_grants(doc, sentence)
     return grants
 

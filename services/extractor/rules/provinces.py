@@ -21,10 +21,11 @@ _LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềế
 _UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
 _CAP_WORD = rf"[{_UPPER}][{_LOWER}]*"
 
-# A place of that name below province level ("xã Bình Dương", "đường Hà Nội") is not the province.
+# A place of that name below province level ("xã Bình Dương", "đường Hà Nội") is not the province;
+# "thành phố Bắc Kạn", the city bearing its province's name, is (it is no "phố", a street).
 _SUB_UNIT_BEFORE = re.compile(
-    r"(?:xã|phường|huyện|quận|thị trấn|thị xã|thôn|ấp|bản|xóm|khu|tổ|đường|phố|sông|cầu|chợ|bến xe|"
-    r"cửa khẩu|cảng|hồ|núi|đèo|trường|bệnh viện|ga|sân bay)\s+$",
+    r"(?<!\w)(?:xã|phường|huyện|quận|thị trấn|thị xã|thôn|ấp|bản|xóm|khu|tổ|đường|(?<![Tt]hành )phố|sông|cầu|"
+    r"chợ|bến xe|cửa khẩu|cảng|hồ|núi|đèo|trường|bệnh viện|ga|sân bay)\s+$",
     re.IGNORECASE,
 )
 _STRONG_BEFORE = re.compile(
