@@ -50,6 +50,18 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.retry.BackoffRetryMiddleware": 550,  # the stock one's place in the chain
 }
+# Politeness across crawl processes (crawlers/hostlimit.py): requests to one host, from every
+# crawl of this machine, at least BANTIN_HOST_INTERVAL seconds apart (None: the crawl's
+# DOWNLOAD_DELAY, i.e. the source's politeness.download_delay; 0: off), reserved in the SQLite file
+# BANTIN_HOST_SLOTS_FILE (None: bantin-host-slots.db beside the SQLite crawl state), by the HTTP
+# download handler at the moment of sending.
+DOWNLOAD_HANDLERS = {
+    "http": "crawlers.hostlimit.HostLimitedDownloadHandler",
+    "https": "crawlers.hostlimit.HostLimitedDownloadHandler",
+}
+BANTIN_HOST_LIMIT_ENABLED = True
+BANTIN_HOST_INTERVAL = None
+BANTIN_HOST_SLOTS_FILE = None
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -22,6 +22,8 @@ _ZONE_HOURS = {"ICT": 7, "UTC": 0, "GMT": 0, "Z": 0}
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
 _HM = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*(\d{2}))?(?![\d/])")
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# NukeViet 4.3/4.4 listings print ``h:i:s A`` with the Vietnamese SA (sáng, a.m.) / CH (chiều, p.m.).
+_MERIDIEM = re.compile(r"^\s*(SA|CH|AM|PM)\b", re.IGNORECASE)
 
 
 def parse_iso(value: str) -> datetime | None:
@@ -64,6 +66,18 @@ def parse_rfc2822(value: str) -> datetime | None:
         return None
 
 
+def parse_nukeviet_feed_date(value: str | None) -> datetime | None:
+    """A NukeViet RSS ``pubDate``: up to 4.5 the feed is written with ``gmdate('D, j M Y H:m:s')``,
+    so the minutes field holds the month. When it equals the month it is taken for that and the
+    minutes are unknown (set to 0); the date, hour and zone are right."""
+    parsed = parse_rfc2822(value) if value else None
+    if parsed is None:
+        return parse_date(value)
+    if parsed.minute == parsed.month:
+        parsed = parsed.replace(minute=0, second=0)
+    return parsed
+
+
 def parse_vietnamese(text: str) -> datetime | None:
     """Dates as Vietnamese pages print them.
 
@@ -79,6 +93,10 @@ def parse_vietnamese(text: str) -> datetime | None:
     t = _HM.search(rest)
     if t:
         hour, minute, second = int(t[1]), int(t[2]), int(t[3] or 0)
+        meridiem = _MERIDIEM.match(rest[t.end() :])
+        if meridiem and hour <= 12:
+            afternoon = meridiem[1].upper() in ("CH", "PM")
+            hour = hour % 12 + (12 if afternoon else 0)
     try:
         return to_utc(datetime(year, month, day, hour, minute, second))
     except ValueError:

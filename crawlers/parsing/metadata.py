@@ -117,6 +117,18 @@ def published_at(sel: Selector) -> datetime | None:
     return None
 
 
+def nukeviet_published_at(sel: Selector) -> datetime | None:
+    """NukeViet's publish time: ``article:published_time`` (the PHP quirk included), then the
+    visible ``span.h5`` time, and only then the microdata, whose ``datePublished`` NukeViet 4.4+
+    fills with the edit time."""
+    for query in (_DATE_QUERIES[0], _VISIBLE_DATE_QUERIES[0]):
+        for value in sel.xpath(query).getall():
+            parsed = parse_date(value)
+            if parsed:
+                return parsed
+    return published_at(sel)
+
+
 def byline(sel: Selector) -> str | None:
     """Author line: NukeViet's "Tác giả:" block, microdata, meta author, a ``.author`` element."""
     for block in sel.xpath('//p[contains(@class, "text-right")][strong[contains(., "Tác giả")]]'):

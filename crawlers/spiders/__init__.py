@@ -1,1 +1,1 @@
-"""Spiders per platform: ``nukeviet``, ``generic`` and ``cand`` (see docs/sources.md)."""
+"""Spiders per platform: ``nukeviet``, ``wordpress``, ``dnn``, ``cand``, ``generic`` (docs/crawling.md)."""

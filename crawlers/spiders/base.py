@@ -23,11 +23,13 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 from pydantic import ValidationError
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
+from scrapy.utils.url import url_is_from_any_domain
 from twisted.python.failure import Failure
 
 from crawlers import revisit
@@ -107,6 +109,7 @@ class SourceSpider(scrapy.Spider):
             crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", polite.concurrency, priority="spider")
         spider.max_listing_pages = crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 200)
         spider.state = crawl_state(crawler)
+        crawler.signals.connect(spider.on_request_scheduled, signal=signals.request_scheduled)
         if spider.state is not None:
             spider.fetch_records = spider.state.fetch_records(spider.source.id)
         return spider
@@ -122,6 +125,16 @@ class SourceSpider(scrapy.Spider):
         except Exception:
             self.inc("state/fetches_failed")
             logger.exception("could not record fetch times; the next crawl revisits these pages again")
+
+    def on_request_scheduled(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """Count a redirect off the source's host, which Scrapy's offsite filter then drops without
+        an errback: an article that is only a link to another site (NukeViet ``external_link``).
+        The listed URL is remembered so it does not keep listing pagination going."""
+        redirected_from = request.meta.get("redirect_urls")
+        if redirected_from and not url_is_from_any_domain(request.url, self.allowed_domains):
+            self.inc("external_links")
+            logger.info("not following %s off-site to %s", redirected_from[0], request.url)
+            self.remember_unpublishable(redirected_from[0])
 
     # --- helpers for subclasses ---------------------------------------------------------------
 
@@ -267,10 +280,14 @@ class SourceSpider(scrapy.Spider):
             )
             if not link:
                 continue
-            when = parse_date(entry.xpath("pubDate/text() | published/text() | updated/text()").get())
+            when = self.feed_date(entry.xpath("pubDate/text() | published/text() | updated/text()").get())
             if self.too_old(when):
                 continue
             yield self.article_request(response.urljoin(link.strip()), listed_at=when)
+
+    def feed_date(self, value: str | None) -> datetime | None:
+        """A feed item's date; platforms with a quirky feed override this."""
+        return parse_date(value)
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
         """Sitemap index (follow each sitemap) or URL set, news sitemaps included."""
@@ -283,9 +300,11 @@ class SourceSpider(scrapy.Spider):
             return
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
-                yield scrapy.Request(
-                    response.urljoin(entry["loc"]), callback=self.parse_sitemap, errback=self.on_error
-                )
+                url = response.urljoin(entry["loc"])
+                if not self.follows_sitemap(url):
+                    self.inc("sitemaps_skipped")
+                    continue
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
             return
         for entry in sitemap:
             url = response.urljoin(entry["loc"])
@@ -306,6 +325,10 @@ class SourceSpider(scrapy.Spider):
                 continue
             yield self.article_request(url, listed_at=when)
 
+    def follows_sitemap(self, url: str) -> bool:
+        """Whether a sitemap named by an index is read; platforms that name theirs override this."""
+        return True
+
     def accepts_article_url(self, url: str) -> bool:
         """Sitemaps list every page of a site; keep article URLs when the source has a pattern."""
         return not self.source.article_pattern or self.source.is_article_url(url)
@@ -323,18 +346,33 @@ class SourceSpider(scrapy.Spider):
         try:
             article = self.build_article(response)
         except MalformedPage as exc:
-            self.inc("malformed")
-            self.inc(f"malformed/{exc.reason}")
-            logger.warning("malformed page %s: %s", response.url, exc)
-            self.remember_unpublishable(response.url)
+            self.malformed(response.url, exc)
             return
+        yield self.accepted(article)
+
+    def malformed(self, url: str, exc: MalformedPage) -> None:
+        self.inc("malformed")
+        self.inc(f"malformed/{exc.reason}")
+        logger.warning("malformed page %s: %s", url, exc)
+        self.remember_unpublishable(url)
+
+    def accepted(self, article: RawArticle) -> RawArticle:
+        """Count an article about to be yielded (from a page or from an API record)."""
         if schemas_canonical(article.url) != article.canonical_url:
             # listings link this spelling; remember it so they can tell it is not new
             self.remember_unpublishable(article.url)
         self.inc("articles")
         if article.published_at is None:
             self.inc("articles/without_date")
-        yield article
+        return article
+
+    def published_at(self, sel: Selector) -> datetime | None:
+        """The page's publish time; platforms that know their markup override this."""
+        return metadata.published_at(sel)
+
+    def byline(self, sel: Selector) -> str | None:
+        """The page's author line; platforms that know their markup override this."""
+        return metadata.byline(sel)
 
     def build_article(self, response: Response) -> RawArticle:
         """A ``RawArticle`` from an article page, or ``MalformedPage`` saying why not."""
@@ -348,11 +386,11 @@ class SourceSpider(scrapy.Spider):
         if not title:
             raise MalformedPage("missing_title", "no headline, og:title, h1 or <title>")
         lead = metadata.lead(sel)
-        byline = metadata.byline(sel)
+        byline = self.byline(sel)
         text = article_text(sel, html, response.url, title=title, lead=lead, byline=byline)
         if not text:
             raise MalformedPage("empty_text", "no article text found")
-        published = metadata.published_at(sel) or response.meta.get("listed_at")
+        published = self.published_at(sel) or response.meta.get("listed_at")
         try:
             return RawArticle(
                 url=response.url,
