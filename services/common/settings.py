@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    api_cors_origins: str = Field(
+        default="",
+        description="comma-separated origins browsers may call the API from ('*' for any); none when empty",
+    )
 
     # Observability
     log_level: str = "INFO"

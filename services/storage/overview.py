@@ -1,0 +1,210 @@
+"""Aggregate reads for the web app: facet counts, a day/week timeline by type, top campaigns.
+
+Facets and the timeline are counts of every matching row (like ``queries.stats``, 50–250 ms on 1M
+events), and one page asks for several at once, so their answers are kept for a short while per
+database and filter (:class:`RecentAnswers`): the pages of one analyst's session share them, and a
+new event shows up within ``TTL_SECONDS``. Campaigns live only in the Event JSON, so they are
+counted over the newest matching events read through :func:`queries.search_events`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as clock
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal, TypeVar
+
+import sqlalchemy as sa
+
+from schemas.times import VIETNAM_TZ
+from services.storage import conditions, planner, queries
+from services.storage.filters import EventFilter
+from services.storage.tables import events
+
+T = TypeVar("T")
+TTL_SECONDS = 30.0
+Step = Literal["day", "week"]
+FacetField = Literal["event_type", "province_current", "province", "source"]
+FACET_FIELDS: tuple[FacetField, ...] = ("event_type", "province_current", "province", "source")
+#: the filter field a facet's own choice sets: its counts leave that field out, so the other
+#: values stay visible (and countable) once one is chosen
+FACET_RELAXES: dict[FacetField, str] = {
+    "event_type": "event_type",
+    "province_current": "province",
+    "province": "province",
+    "source": "source",
+}
+TIMELINE_DAYS = 182
+"""Without a start day, the timeline covers this many days up to the newest matching event."""
+DAY_STEP_MAX_DAYS = 62
+"""Spans up to this many days are drawn per day, longer ones per week."""
+
+
+class RecentAnswers:
+    """Answers computed in the last ``ttl`` seconds, at most ``size`` of them (oldest dropped)."""
+
+    def __init__(self, ttl: float = TTL_SECONDS, size: int = 512) -> None:
+        self.ttl, self.size = ttl, size
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[tuple[str, ...], tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+        now = clock.monotonic()
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None and now - found[0] < self.ttl:
+                self._answers.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self._lock:
+            self._answers[key] = (clock.monotonic(), value)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+recent = RecentAnswers()
+
+
+def _key(engine: sa.Engine, what: str, f: EventFilter) -> tuple[str, ...]:
+    return (engine.url.render_as_string(), what, f.model_dump_json())
+
+
+def facet_counts(engine: sa.Engine, f: EventFilter, field: FacetField) -> list[tuple[str, int]]:
+    """(value, count) of ``field`` over the events matching ``f`` without its own choice, most first."""
+    relaxed = f.model_copy(
+        update={FACET_RELAXES[field]: EventFilter.model_fields[FACET_RELAXES[field]].default}
+    )
+
+    def compute() -> list[tuple[str, int]]:
+        rows = queries.stats(engine, [field], relaxed)
+        counted = [(row[field], int(row["count"])) for row in rows if row[field] is not None]
+        return sorted(counted, key=lambda item: (-item[1], item[0]))
+
+    return recent.get(_key(engine, f"facet:{field}", relaxed), compute)
+
+
+def facets(engine: sa.Engine, f: EventFilter) -> dict[FacetField, list[tuple[str, int]]]:
+    """Every facet's counts, read at once (:func:`together`)."""
+    counts = together(*(lambda field=field: facet_counts(engine, f, field) for field in FACET_FIELDS))
+    return dict(zip(FACET_FIELDS, counts, strict=True))
+
+
+_readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bantin-overview")
+
+
+def together(*reads: Callable[[], Any]) -> list[Any]:
+    """The results of independent reads run at once, each on its own pooled connection: a page's
+    counts then take the time of the slowest, not the sum (SQLite in WAL mode and PostgreSQL
+    both serve concurrent readers, and sqlite3 releases the GIL while a query runs). Not to be
+    called from inside one of the reads (they share four threads)."""
+    return [future.result() for future in [_readers.submit(read) for read in reads]]
+
+
+def total(engine: sa.Engine, f: EventFilter) -> int:
+    """Events matching ``f``: the event-type facet holds it, so no extra count is read."""
+    counts = facet_counts(engine, f, "event_type")
+    return sum(count for value, count in counts if not f.event_type or value in f.event_type)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Counts per (bucket start day, event type) from ``first`` to ``last``, by ``step``."""
+
+    step: Step
+    first: date
+    last: date
+    counts: dict[tuple[date, str], int]
+
+    def buckets(self) -> list[date]:
+        """Every bucket's first day, empty ones included, in order."""
+        start = self.first - timedelta(days=self.first.weekday()) if self.step == "week" else self.first
+        delta = timedelta(days=7 if self.step == "week" else 1)
+        days: list[date] = []
+        while start <= self.last:
+            days.append(start)
+            start += delta
+        return days
+
+
+def timeline(engine: sa.Engine, f: EventFilter) -> Timeline | None:
+    """Events per day or week and type over the filter's date range (or the last half year of
+    matches); None when no matching event has the date."""
+    return recent.get(_key(engine, "timeline", f), lambda: _read_timeline(engine, f))
+
+
+def _read_timeline(engine: sa.Engine, f: EventFilter) -> Timeline | None:
+    with engine.connect() as conn:
+        column = events.c[f.date_field]
+        where = conditions.where(conn, f, planner.SETTINGS)
+        # min and max in two queries: each is one walk of the date index (together, a scan)
+        newest, oldest = (
+            conn.execute(sa.select(aggregate(column)).where(*where)).scalar()
+            for aggregate in (sa.func.max, sa.func.min)
+        )
+        if newest is None:
+            return None
+        last = f.date_to or _as_day(newest)
+        first = f.date_from or max(_as_day(oldest), last - timedelta(days=TIMELINE_DAYS - 1))
+        step: Step = "day" if (last - first).days < DAY_STEP_MAX_DAYS else "week"
+        bounded = f.model_copy(update={"date_from": first, "date_to": last})
+        bucket = (_day(conn, f.date_field) if step == "day" else _week(conn, f.date_field)).label("bucket")
+        query = (
+            sa.select(bucket, events.c.event_type, sa.func.count().label("count"))
+            .where(column.is_not(None), *conditions.where(conn, bounded, planner.SETTINGS))
+            .group_by(bucket, events.c.event_type)
+        )
+        counts = {(_as_day(day), event_type): int(count) for day, event_type, count in conn.execute(query)}
+    return Timeline(step, first, last, counts)
+
+
+def _as_day(value: Any) -> date:
+    """A stored date or instant as its day (an instant's in Vietnam time, as the filters read it)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(VIETNAM_TZ).date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def _day(conn: sa.Connection, field: str) -> sa.ColumnElement[Any]:
+    """The calendar day of ``field`` (published_at in Vietnam time, as the date filters read it)."""
+    column: sa.ColumnElement[Any] = events.c[field]
+    if field == "occurred_on":
+        return column
+    if conn.dialect.name == "postgresql":
+        return sa.cast(sa.func.timezone("Asia/Ho_Chi_Minh", column), sa.Date)
+    return sa.func.date(column, "+7 hours")
+
+
+def _week(conn: sa.Connection, field: str) -> sa.ColumnElement[Any]:
+    """The Monday starting the week of ``field``'s day."""
+    day = _day(conn, field)
+    if conn.dialect.name == "postgresql":
+        return sa.cast(sa.func.date_trunc("week", day), sa.Date)
+    return sa.func.date(day, "-6 days", "weekday 1")
+
+
+CAMPAIGN_SAMPLE = 200
+"""Campaigns are counted over at most this many of the newest matching events (one page read)."""
+
+
+def top_campaigns(engine: sa.Engine, f: EventFilter, n: int = 10) -> list[tuple[str, int]]:
+    """The campaigns named most often among the newest matching events, with their counts."""
+
+    def compute() -> list[tuple[str, int]]:
+        page = queries.search_events(engine, f, limit=CAMPAIGN_SAMPLE)
+        names = Counter(campaign["name"] for event in page.items for campaign in event.get("campaigns") or [])
+        return sorted(names.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+    return recent.get(_key(engine, f"campaigns:{n}", f), compute)
