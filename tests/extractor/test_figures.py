@@ -95,3 +95,20 @@ def test_percentage_ranges():
     doc = Document("Nhóm cho vay với lãi suất từ 120% đến 300%/năm, rẻ hơn 20 - 40% so với giá thị trường.")
     got = sorted(f.value for f in extract_figures(doc) if f.unit == "%")
     assert got == [20, 40, 120, 300]
+
+
+def test_numbers_inside_codes_are_no_figures():
+    assert _figs("Vụ va chạm xảy ra tại km 12+350 quốc lộ 14, xe mang BKS 47C - 1208 đi cùng chiều.") == []
+    assert _figs("Xe tải BKS: 29H- 115.67 kéo rơmooc lao vào 3 xe máy.") == [(3, "xe máy")]
+
+
+def test_a_number_ending_a_proper_name_is_no_figure():
+    assert _figs("Nạn nhân được chuyển đến Bệnh viện Quân y 175 cấp cứu.") == []
+    assert _figs("Đội Chữa cháy Khu vực 4 nhận tin báo lúc rạng sáng.") == []
+    assert _figs("Hà Tĩnh: Huy động 40 cán bộ.") == [(40, "cán bộ")]
+
+
+def test_clock_minutes_hours_months_and_families_are_no_figures():
+    assert _figs("Đến 17 giờ 45 chiều cùng ngày, sau gần 2 tiếng đồng hồ, đám cháy được dập tắt.") == []
+    assert _figs("Tháng 3/1979, đơn vị có mặt tại biên giới.") == []
+    assert _figs("Anh là con thứ hai trong gia đình 5 anh em; chị nuôi 2 mẹ con.") == []

@@ -414,6 +414,9 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 item = item or (parts[0].item if parts else "")
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
+                if _PACKAGING_UNIT.fullmatch(unit) and _SEIZE_VERB.search(text):
+                    # "thu giữ 3 thùng carton, bên trong chứa …": the packets are no figure either
+                    spans.append((sentence.start + m.start(), sentence.start + m.end()))
                 continue
             drug = _DRUG_WORDS.search(item)
             if drug and drug.start() < 15:

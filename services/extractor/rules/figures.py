@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from schemas.event import Figure
 from services.extractor.rules.document import Document, drop_rounded_title_repeats
+from services.extractor.rules.names import LOWER, UPPER
 from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number
 
 _FIGURE_RE = re.compile(
@@ -33,8 +34,14 @@ _UNIT_STOP = re.compile(
 _BAD_HEAD = re.compile(
     r"năm|tháng|ngày|giờ|phút|giây|tuần|tuổi|đêm|h|km|m|mét|cm|mm|ha|tầng|chỗ|số|thứ|hạng|độ|kw|kv|cc|quý|kỳ|"
     r"m2|m3|km2|mg|km/h|khóa|khoá|lớp|tiết|hiệp|vòng|ngõ|ngách|hẻm|kiệt|phố|đường|lần thứ|phân khối|"
-    r"nhiệm kỳ|giai đoạn|buổi sáng|hải lý|dặm|km/giờ|cấp"
+    r"nhiệm kỳ|giai đoạn|buổi sáng|hải lý|dặm|km/giờ|cấp|"
+    # a clock time's minutes ("12 giờ 30 trưa"), an hour count, a family ("4 anh em", "3 mẹ con")
+    r"sáng|trưa|chiều|tối|đêm|tiếng|tiếng đồng|anh em|chị em|mẹ con|cha con|bố con|vợ chồng|cặp vợ"
 )
+# A number inside a code: a km marker ("km 0+800"), a plate's serial ("75H1 - 092.84", "43KH - 1125").
+_CODE_BEFORE = re.compile(r"(?:\+|\b\d{2}[A-Z]{1,2}\d?\s*-\s*)$")
+# A number ending a proper name ("Bệnh viện Đa khoa Quảng Ngãi 2"): two capitalised words before it.
+_NAME_BEFORE = re.compile(rf"(?<!\S)[{UPPER}][{LOWER}{UPPER}]*\s+[{UPPER}][{LOWER}{UPPER}]*\s+$")
 _VERB_AFTER_COMMA = re.compile(
     r"giải|thu|bắt|phát|đạt|góp|tham|tiếp|triển|thực|xử|khởi|cứu|đưa|kịp|làm|gây|khiến|trong|"
     r"chiếm|cung|hỗ|vận|tuyên|ký|tăng|giảm|tước|lập|phạt|tạm|kiểm|tịch|truy|yêu|đề"
@@ -142,6 +149,7 @@ _BLOCK_BEFORE = frozenset(
         "Cụm",
         "cụm",
         "Khu",
+        "Khu vực",
         "tập",
         "Tập",
         "trang",
@@ -253,8 +261,12 @@ def extract_figures(doc: Document, exclude: Iterable[tuple[int, int]] = ()) -> l
             continue
         if before.rstrip().endswith(("“", "(", "#", "№")) or _in_quotes(text, start):
             continue
+        if _CODE_BEFORE.search(before) or (_NAME_BEFORE.search(before) and not _ABOUT_BEFORE.search(before)):
+            continue
         if m["den"] and value <= 31 and (parse_number(m["den"]) or 99) <= 12 and "." not in raw:
             continue  # a date "14/6"
+        if m["den"] and value <= 12 and re.fullmatch(r"(?:19|20)\d{2}", m["den"]):
+            continue  # a month "12/1975"
         if re.fullmatch(r"(?:19|20)\d{2}", raw) or (raw.startswith("0") and len(raw) >= 8):
             continue  # a year or a phone number
         if pct:
