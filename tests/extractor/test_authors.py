@@ -62,3 +62,15 @@ def test_province_name_on_the_last_line_is_not_an_author():
 def test_pen_name_with_an_initial_on_the_last_line():
     doc = Document("Cứu hộ 3 người lạc trên núi\nLực lượng cứu hộ đã đưa 3 người xuống núi an toàn.\nH.Lâm")
     assert [a.name for a in extract_authors(doc)] == ["H.Lâm"]
+
+
+def test_initials_alone_on_the_last_line_are_a_pen_name():
+    for last, expected in (("HK", ["HK"]), ("T.N", ["T.N"]), ("N.V.Q (VTV)", ["N.V.Q"]), ("PV", [])):
+        text = f"Công an huyện đã bắt giữ đối tượng trộm cắp tài sản.\n{last}\nÝ kiến bạn đọc"
+        assert [a.name for a in extract_authors(Document(text))] == expected, last
+
+
+def test_ctv_prefix_is_dropped_and_a_group_of_reporters_is_no_author():
+    text = "Vụ việc đang được điều tra.\nCTV Minh Khuê"
+    assert [a.name for a in extract_authors(Document(text))] == ["Minh Khuê"]
+    assert extract_authors(Document("Vụ việc đang được điều tra.\nNhóm PV")) == []

@@ -30,7 +30,7 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+")
-_DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB)\.?\s+", re.IGNORECASE)
+_DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB|CTV)\.?\s+", re.IGNORECASE)
 _NOT_AUTHORS = frozenset({"ctv", "pv", "btv", "nhóm pv", "tổng hợp", "st", "sưu tầm", "ảnh", "video"})
 _MAX_LAST_LINES = 6
 _MAX_TAIL = 40
@@ -49,10 +49,19 @@ _UNIT_WORDS = frozenset(
 _INITIAL_PEN_NAME = re.compile(rf"[{UPPER}]\.\s?[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?")
 
 
+# A pen name of initials alone: "QA", "X.S", "N.T.H" (two or three letters; "PV" is no one's name).
+_INITIALS_PEN_NAME = re.compile(rf"[{UPPER}](?:\.\s?[{UPPER}]|[{UPPER}]){{1,2}}\.?")
+
+
 def _pen_name(name: str) -> bool:
-    """A name alone on the last line: capitalised words that are not a province, place or unit."""
+    """A name alone on the last line: capitalised words that are not a province, place or unit,
+    an initial and a name, or initials alone."""
     return (
-        (looks_like_name(name) or _INITIAL_PEN_NAME.fullmatch(name) is not None)
+        (
+            looks_like_name(name)
+            or _INITIAL_PEN_NAME.fullmatch(name) is not None
+            or _INITIALS_PEN_NAME.fullmatch(name) is not None
+        )
         and not is_place(name)
         and current_unit(name) is None
         and name.split()[0].casefold() not in _UNIT_WORDS
@@ -64,11 +73,16 @@ def _names(raw: str) -> list[str]:
     for part in _SPLIT.split(raw):
         name = _DROP.sub(" ", part).strip(" .,:;-–")
         name = " ".join(name.split())
-        if not name or name.casefold() in _NOT_AUTHORS or any(c.isdigit() for c in name):
+        if (
+            not name
+            or name.casefold() in _NOT_AUTHORS
+            or name.casefold().startswith("nhóm ")
+            or any(c.isdigit() for c in name)
+        ):
             continue
         if len(name.split()) > 5 or not all(w[:1].isupper() for w in name.split()):
             continue  # a unit ("Công an huyện X") or a phrase, not a name
-        out.append(normal_case(name))
+        out.append(name if _INITIALS_PEN_NAME.fullmatch(name) else normal_case(name))  # "QA" stays "QA"
     return out
 
 
