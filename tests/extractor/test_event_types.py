@@ -245,3 +245,11 @@ def test_driver_held_after_an_accident_is_not_an_arrest_report():
         "2 người tử vong. Cơ quan công an đã tạm giữ tài xế để điều tra."
     )
     assert _types(text) == {"traffic_accident"}
+
+
+def test_cues_in_either_spelling_and_awards_without_a_certificate():
+    assert "meeting" in _types(
+        "Sáng 19/8, Công an tỉnh long trọng tổ chức Lễ kỉ niệm 80 năm Ngày truyền thống."
+    )
+    assert "commendation" in _types("Chiều 3/4, Giám đốc Công an tỉnh đến trao thưởng cho Ban chuyên án.")
+    assert "commendation" in _types("Lễ truy tặng Huân chương Bảo vệ Tổ quốc cho liệt sĩ Lò Văn Pọm.")

@@ -12,6 +12,8 @@ from services.extractor.rules.ranks import RANKS, canonical_rank, rank_before
         ("Thượng Uý", "Thượng úy"),
         ("THIẾU TƯỚNG", "Thiếu tướng"),
         ("Binh nhất", "Binh nhất"),
+        ("Hạ sỹ", "Hạ sĩ"),
+        ("thượng sỹ", "Thượng sĩ"),
     ],
 )
 def test_canonical_rank(written, canonical):
@@ -40,3 +42,7 @@ def test_ladder_runs_from_general_to_private():
 def test_rank_right_before_a_name(before, rank):
     found = rank_before(before, len(before))
     assert (found[0] if found else None) == rank
+
+
+def test_rank_in_the_final_y_spelling_before_a_name():
+    assert rank_before("Trung sỹ Hà Văn Nam", len("Trung sỹ ")) == ("Trung sĩ", 0)

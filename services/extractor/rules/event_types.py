@@ -12,15 +12,18 @@ import re
 
 from schemas.event import EventType
 from services.extractor.rules.document import Document
+from services.extractor.rules.spelling import one_spelling
 from services.extractor.vocabulary import alternation
 
 _CUES: dict[EventType, str] = {
     "meeting": r"hội nghị|tổng kết|sơ kết|lễ ký kết|ký kết (?:quy chế|chương trình|kế hoạch)|buổi làm việc|"
     r"cuộc họp|họp báo|tọa đàm|toạ đàm|hội thảo|đại hội|lễ kỷ niệm|lễ phát động|lễ ra quân|"
     r"lễ trao|lễ công bố|lễ khởi công|diễn đàn|giao ban|hội thi|buổi lễ|gặp mặt|lễ tuyên dương|"
-    r"lễ đón nhận|lễ xuất quân|lễ bàn giao|lễ khen thưởng",
+    r"lễ đón nhận|lễ xuất quân|lễ bàn giao|lễ khen thưởng|lễ báo công|ngày hội|"
+    r"kỷ niệm \d+ năm",
     "commendation": r"(?:trao|tặng|nhận)\s+(?:tặng\s+)?(?:\d+\s+)?(?:Bằng khen|Giấy khen|Cờ thi đua|"
-    r"Huân chương|Kỷ niệm chương|Huy chương|danh hiệu)|khen thưởng|biểu dương|tặng thưởng|thư khen|vinh danh",
+    r"Huân chương|Kỷ niệm chương|Huy chương|danh hiệu)|khen thưởng|biểu dương|tặng thưởng|thư khen|vinh danh|"
+    r"trao thưởng|thưởng nóng|truy tặng",
     "campaign": r"phát động|ra quân|đợt cao điểm|cao điểm tấn công|chiến dịch|tháng cao điểm|"
     r"tuyên truyền (?:về|cho|đến|tới|phòng|pháp luật|lưu động)|tổ chức tuyên truyền|ký kết giao ước thi đua",
     "arrest": r"bắt quả tang|bắt giữ|bắt khẩn cấp|"
@@ -49,7 +52,7 @@ _CUES: dict[EventType, str] = {
 # Matched against the lower-cased text (faster than IGNORECASE on Vietnamese letters).
 # One scan for every type: each type's cues form a named group.
 _ALL_CUES = re.compile(
-    r"(?<!\w)(?:" + "|".join(f"(?P<{t}>{p.lower()})" for t, p in _CUES.items()) + r")(?!\w)"
+    r"(?<!\w)(?:" + "|".join(f"(?P<{t}>{one_spelling(p.lower())})" for t, p in _CUES.items()) + r")(?!\w)"
 )
 # The event type of each named group of _ALL_CUES (every alternative is one: ``lastgroup`` is set).
 _GROUP_TYPES: dict[str | None, EventType] = {t: t for t in _CUES}
@@ -104,7 +107,7 @@ def type_scores(doc: Document) -> dict[EventType, float]:
     head_end = lines[0].end if lines and len(lines[0].text) <= _HEAD_MAX_CHARS else 0
     head = doc.title + "\n" if doc.title else ""
     scores: dict[EventType, float] = {}
-    text, head = doc.text.lower(), head.lower()
+    text, head = one_spelling(doc.text.lower()), one_spelling(head.lower())
     history_arrests = 0  # arrest cues in "Trước đó …" / "Theo cáo trạng …" paragraphs
     for m in _ALL_CUES.finditer(head):
         event_type = _GROUP_TYPES[m.lastgroup]

@@ -1,12 +1,14 @@
 """Military and People's Public Security ranks ("cấp hàm"), written before a name.
 
-Ranks are matched case-insensitively ("đại tá", "Đại Tá") and with either spelling of "úy/uý",
+Ranks are matched case-insensitively ("đại tá", "Đại Tá") and in either spelling ("úy/uý", "sĩ/sỹ"),
 and returned in their canonical form ("Đại tá").
 """
 
 from __future__ import annotations
 
 import re
+
+from services.extractor.rules.spelling import one_spelling
 
 # The rank ladder, highest first: generals, field officers, company officers, NCOs, enlisted.
 RANKS: tuple[str, ...] = (
@@ -35,13 +37,16 @@ RANKS: tuple[str, ...] = (
 
 
 def _key(rank: str) -> str:
-    return " ".join(rank.casefold().replace("uý", "úy").split())
+    return " ".join(one_spelling(rank.casefold()).split())
 
 
 _CANONICAL = {_key(r): r for r in RANKS}
 RANK_RE = re.compile(
     r"(?<!\w)(?:"
-    + "|".join(re.escape(r).replace("úy", "(?:úy|uý)").replace(r"\ ", r"\s+") for r in RANKS)
+    + "|".join(
+        re.escape(r).replace("úy", "(?:úy|uý)").replace("sĩ", "(?:sĩ|sỹ)").replace(r"\ ", r"\s+")
+        for r in RANKS
+    )
     + r")(?!\w)",
     re.IGNORECASE,
 )
