@@ -119,8 +119,8 @@ def test_a_reported_decision_keeps_its_day_over_the_earlier_story():
             date(2024, 6, 5),
         ),
         (  # a source still searching is a report too
-            "Chiều 6/6, Công an huyện đang khẩn trương tìm kiếm người mất tích. Theo đó, ngày 5/6, ông Lò Văn "
-            "Ún đi đánh cá trên hồ.",
+            "Chiều 6/6, Công an huyện đang khẩn trương tìm kiếm người mất tích. Theo đó, ngày 5/6, ông "
+            "Lò Văn Ún đi đánh cá trên hồ.",
             date(2024, 6, 5),
         ),
     ],
