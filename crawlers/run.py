@@ -20,17 +20,18 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from crawlers.health import health_flag, health_share
 from crawlers.shared_state import attach
-from crawlers.sources import load_sources
+from crawlers.sources import SourcesError, load_sources
 from crawlers.state import CrawlState
+from services.common.errors import ExitCode
+from services.common.logging import setup_logging
+from services.common.progress import PLAIN_EVERY_SECONDS, ProgressLine
 
 logger = logging.getLogger(__name__)
-
-PROGRESS_EVERY = 50
-"""Pages between two progress lines."""
 
 
 @dataclass
@@ -125,33 +126,51 @@ def summarize(
 
 
 class Progress:
-    """Scrapy extension: a progress line every ``BANTIN_PROGRESS_EVERY`` pages."""
+    """Scrapy extension: the crawl's live progress line (services.common.progress): pages,
+    articles, new, changed, errors, pages/s; a plain line every few seconds off a terminal."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.every = crawler.settings.getint("BANTIN_PROGRESS_EVERY", PROGRESS_EVERY)
-        self.pages = 0
-        self.started = time.monotonic()
-        crawler.signals.connect(self.response_received, signal=signals.response_received)
+        self.line = ProgressLine(
+            f"crawl {crawler.spidercls.name}",
+            ("pages", "articles", "new", "changed", "errors"),
+            every=crawler.settings.getfloat("BANTIN_PROGRESS_EVERY", PLAIN_EVERY_SECONDS),
+        )
+        self._tick = LoopingCall(self.changed)
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+        for signal in (signals.response_received, signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(self.changed, signal=signal)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
         return cls(crawler)
 
-    def response_received(self) -> None:
-        self.pages += 1
-        if self.every and self.pages % self.every == 0:
-            stats = self.crawler.stats
-            elapsed = time.monotonic() - self.started
-            print(
-                f"[{self.crawler.spidercls.name}] {self.pages} pages ({self.pages / elapsed:.1f}/s), "
-                f"{stats.get_value('bantin/health/articles', 0)} articles, "
-                f"{stats.get_value('bantin/published/new', 0)} new, "
-                f"{stats.get_value('bantin/published/changed', 0)} changed, "
-                f"{stats.get_value('bantin/errors', 0)} errors",
-                file=sys.stderr,
-                flush=True,
-            )
+    def opened(self, spider: Any) -> None:
+        source = getattr(spider, "source", None)
+        self.line.title = f"crawl {getattr(source, 'id', spider.name)}"
+        self.line.__enter__()
+        self._tick.start(1.0, now=False)  # also while every request waits on a retry
+
+    def changed(self) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+
+        def stat(key: str) -> int:
+            return int(stats.get_value(key, 0) or 0)
+
+        self.line.update(
+            pages=stat("response_received_count"),
+            articles=stat("bantin/health/articles"),
+            new=stat("bantin/published/new"),
+            changed=stat("bantin/published/changed"),
+            errors=stat("bantin/errors") + stat("bantin/malformed") + stat("bantin/publish/failed"),
+        )
+
+    def closed(self) -> None:
+        if self._tick.running:
+            self._tick.stop()
+        self.line.__exit__(None, None, None)
 
 
 def scrapy_settings(overrides: dict[str, Any] | None = None) -> ScrapySettings:
@@ -241,6 +260,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON", help="Scrapy setting")
     args = parser.parse_args(argv)
+    setup_logging()  # bantin's format and levels (BANTIN_VERBOSITY from the parent), not Scrapy's
+    try:
+        registry = load_sources(args.sources)
+    except SourcesError as exc:  # an unreadable or invalid registry
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.CONFIG
+    if args.source not in registry:
+        print(
+            f"error: unknown source {args.source!r}; known: {', '.join(s.id for s in registry)}",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
     try:
         summary = crawl(
             args.source,
@@ -248,10 +279,11 @@ def main(argv: list[str] | None = None) -> int:
             base_url=args.base_url,
             sources_file=args.sources,
             overrides=dict(_setting(s) for s in args.set),
+            install_root_handler=False,
         )
-    except ValueError as exc:  # SourcesError too: a bad registry, source id or date
+    except ValueError as exc:  # a bad date
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     print(json.dumps(summary.to_dict(), default=str) if args.json else summary.line(), flush=True)
     return 0 if summary.ok else 1
 

@@ -4,42 +4,68 @@ from __future__ import annotations
 
 import importlib
 import signal
+import sys
 import threading
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
-from services.common.logging import setup_logging
+from services.common.broker_check import require_broker
+from services.common.errors import EXIT_CODES_HELP, known_error, report
+from services.common.logging import Verbosity, set_verbosity, setup_logging, verbosity
 from services.common.settings import get_settings
 
+
+class BantinGroup(TyperGroup):
+    """The one error path: a known failure of any command becomes ``error:``/``fix:`` lines and
+    its exit code (see :mod:`services.common.errors`); ``-v`` adds the traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # a Context of the click that typer vendors
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # exit codes and usage errors: Click's own
+            raise
+        except KeyboardInterrupt as exc:
+            from services.common.processes import interrupted_exit_code
+
+            raise typer.Exit(interrupted_exit_code(exc)) from None
+        except Exception as exc:
+            error = known_error(exc)
+            if error is None:
+                raise
+            report(error, sys.stderr, exc, verbose=verbosity() is Verbosity.VERBOSE)
+            raise typer.Exit(error.code) from None
+
+
 app = typer.Typer(
+    cls=BantinGroup,
     help="bantin: Vietnamese police news → Kafka → structured events → SQL.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help: flags as flags, no choices folded mid-word
 )
-topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
+topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(topics_app, name="topics")
 
 
 @app.callback()
-def _main(log_level: str = typer.Option(None, help="override BANTIN_LOG_LEVEL")) -> None:
+def _main(
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="third-party logs from INFO, tracebacks of known errors"
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="warnings, errors and results only (no progress)"
+    ),
+    log_level: str = typer.Option(None, help="override BANTIN_LOG_LEVEL"),
+) -> None:
+    if verbose and quiet:
+        raise typer.BadParameter("give either --verbose or --quiet, not both")
+    if verbose or quiet:  # recorded in the environment, so the processes `demo` and `up` start inherit it
+        set_verbosity(Verbosity.VERBOSE if verbose else Verbosity.QUIET)
     setup_logging(level=log_level)
-
-
-BROKER_CONNECT_SECONDS = 3.0
-
-
-def _require_broker() -> None:
-    """One line and exit status 1 when no configured bootstrap server accepts a connection."""
-    from services.common.broker_check import accepts_connections
-
-    servers = get_settings().kafka_bootstrap_servers
-    if not accepts_connections(servers, BROKER_CONNECT_SECONDS):
-        typer.echo(
-            f"error: no Kafka broker answers at {servers} (BANTIN_KAFKA_BOOTSTRAP_SERVERS); "
-            "start one (`bantin broker` runs a local one) or point the setting at yours",
-            err=True,
-        )
-        raise typer.Exit(1)
 
 
 @topics_app.command("create")
@@ -47,7 +73,7 @@ def topics_create() -> None:
     """Create the missing topics (idempotent)."""
     from services.common.topics import create_topics
 
-    _require_broker()
+    require_broker(get_settings())
     for name, state in create_topics().items():
         typer.echo(f"{name}: {state}")
 
@@ -57,7 +83,7 @@ def topics_list() -> None:
     """Show the declared topics, whether the broker has them, and their configuration."""
     from services.common.topics import existing_topics, topic_specs
 
-    _require_broker()
+    require_broker(get_settings())
     present = existing_topics()
     for spec in topic_specs():
         cfg = ", ".join(f"{k}={v}" for k, v in spec.config.items())
@@ -74,15 +100,12 @@ def broker(
     from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
     from services.common.settings import Settings
     from services.common.topics import create_topics
-    from services.devtools.local_broker import BrokerUnavailable, LocalBroker
+    from services.devtools.local_broker import LocalBroker
 
     local = LocalBroker(port=port, host=host)
     sigterm_as_interrupt()  # before the start: a signal during it stops the broker cleanly too
     try:
         local.start()
-    except BrokerUnavailable as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:
         typer.echo("broker stopped")
         raise typer.Exit(interrupted_exit_code(exc)) from None

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from services.cli import app
+from services.common.errors import ExitCode
 from services.common.settings import Settings, get_settings
 from services.devtools.local_broker import free_port
 
@@ -21,12 +22,13 @@ def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 
 
 @pytest.mark.parametrize("command", ["list", "create"])
-def test_without_a_broker_one_line_and_exit_1(configured: pytest.MonkeyPatch, command: str) -> None:
+def test_without_a_broker_the_cause_the_fix_and_exit_4(configured: pytest.MonkeyPatch, command: str) -> None:
     configured.setenv("BANTIN_KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")  # nothing listens
     result = CliRunner().invoke(app, ["topics", command])
-    assert result.exit_code == 1
-    [line] = result.stderr.strip().splitlines()
-    assert line.startswith("error: no Kafka broker answers at 127.0.0.1:")
+    assert result.exit_code == ExitCode.BROKER == 4
+    cause, fix = result.stderr.strip().splitlines()
+    assert cause.startswith("error: no Kafka broker answers at 127.0.0.1:")
+    assert fix.startswith("fix: start one (`bantin broker` runs a local one)")
     assert result.stdout == ""
 
 

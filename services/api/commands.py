@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -50,7 +51,10 @@ def api(
 
     settings = get_settings()
     db.upgrade(settings.database_url)
-    uvicorn.run(create_app(settings), host=host or settings.api_host, port=port or settings.api_port)
+    host, port = host or settings.api_host, port or settings.api_port
+    logging.getLogger(__name__).info("serving the API on http://%s:%s (OpenAPI at /docs)", host, port)
+    # log_config=None: uvicorn's records go through bantin's handler (its INFO lines only with -v)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
 
 
 def events(
@@ -73,10 +77,12 @@ def events(
         body = {"items": page.items, "next_cursor": page.next_cursor, "limit": page.limit}
         typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
     else:
-        rows = [_event_row(item) for item in page.items]
-        _write(rows, list(EVENT_COLUMNS), output)
+        rows = [event_row(item) for item in page.items]
+        write_rows(rows, list(EVENT_COLUMNS), output)
     if page.limit_capped:
-        typer.echo(f"limit capped at {page.limit}", err=True)
+        typer.echo(
+            f"warning: --limit {limit} is above the maximum {MAX_LIMIT}; showing {page.limit}", err=True
+        )
     if page.next_cursor and output is not Format.json:
         typer.echo(f"next cursor: {page.next_cursor}", err=True)
 
@@ -96,22 +102,22 @@ def stats(
     if output is Format.json:
         typer.echo(json.dumps({"group_by": keys, "rows": rows}, ensure_ascii=False, indent=2))
     else:
-        _write(rows, [*keys, "count"], output)
+        write_rows(rows, [*keys, "count"], output)
 
 
 def _engine(database_url: str | None) -> Any:
-    """The event database to read, or one line naming what is wrong and exit status 1."""
+    """The event database to read, or :class:`DatabaseError` naming what is wrong (exit code 5)."""
+    from services.common.errors import DatabaseError
     from services.common.settings import get_settings
     from services.storage.db import DatabaseNotReady, open_for_reading
 
     try:
         return open_for_reading(database_url or get_settings().database_url)
     except DatabaseNotReady as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise DatabaseError(str(exc)) from None
 
 
-def _event_row(event: dict[str, Any]) -> dict[str, Any]:
+def event_row(event: dict[str, Any]) -> dict[str, Any]:
     article = event["article"]
     province = event.get("province") or {}
     return {
@@ -125,17 +131,55 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write(rows: list[dict[str, Any]], columns: list[str], output: Format) -> None:
+def write_rows(
+    rows: list[dict[str, Any]], columns: list[str], output: Format, stream: TextIO | None = None
+) -> None:
+    """Rows as CSV, or as a table: ``rich`` fitting the terminal on one, plain columns otherwise."""
+    out = stream or sys.stdout
     if output is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows({key: "" if row.get(key) is None else row[key] for key in columns} for row in rows)
         return
+    if out.isatty():
+        _write_rich(rows, columns, out)
+        return
     cells = [[_cell(row.get(key)) for key in columns] for row in rows]
     widths = [max([len(name)] + [len(line[i]) for line in cells]) for i, name in enumerate(columns)]
-    typer.echo("  ".join(name.ljust(width) for name, width in zip(columns, widths, strict=True)).rstrip())
+    typer.echo(
+        "  ".join(name.ljust(width) for name, width in zip(columns, widths, strict=True)).rstrip(), file=out
+    )
     for line in cells:
-        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+        typer.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip(), file=out
+        )
+
+
+def _write_rich(rows: list[dict[str, Any]], columns: list[str], stream: TextIO) -> None:
+    """A table that fits the terminal: ids, types, dates and counts keep their full width, the
+    province gets up to 14 characters and the title what is left, cut with an ellipsis (on a
+    terminal too narrow even for that, lines wrap rather than columns vanish)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    cells = [["" if row.get(key) is None else str(row[key]) for key in columns] for row in rows]
+    widths = {name: max([len(name)] + [len(line[i]) for line in cells]) for i, name in enumerate(columns)}
+    console = Console(file=stream)
+    if "province" in widths:
+        widths["province"] = min(widths["province"], 14)
+    if "title" in widths:
+        used = sum(w for name, w in widths.items() if name != "title") + 2 * (len(columns) - 1)
+        widths["title"] = max(MIN_TITLE, min(widths["title"], console.width - used))
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0), collapse_padding=True)
+    for name in columns:
+        table.add_column(name, width=widths[name], no_wrap=True, overflow="ellipsis")
+    for line in cells:
+        table.add_row(*line)
+    console.width = max(console.width, sum(widths.values()) + 2 * len(columns))
+    console.print(table)
+
+
+MIN_TITLE = 12
 
 
 def _cell(value: Any, width: int = 60) -> str:

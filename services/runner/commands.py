@@ -6,7 +6,9 @@ import typer
 
 from services.common.settings import get_settings
 
-tail_app = typer.Typer(help="Follow a topic and print one JSON message per line.", no_args_is_help=True)
+tail_app = typer.Typer(
+    help="Follow a topic and print one JSON message per line.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 def up(
@@ -19,7 +21,6 @@ def up(
     Restarts a process that dies (exponential backoff); Ctrl-C or SIGTERM stops everything cleanly.
     """
     from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
-    from services.devtools.local_broker import BrokerUnavailable
     from services.runner.up import run_up
 
     sigterm_as_interrupt()  # before anything is spawned: a stop during start-up leaves nothing behind
@@ -27,9 +28,6 @@ def up(
     skip = frozenset(name for name, off in (("scheduler", no_scheduler), ("api", no_api)) if off)
     try:
         code = run_up(get_settings(), skip=skip, broker_port=broker_port)
-    except BrokerUnavailable as exc:
-        typer.echo(f"error: {exc}", err=True)
-        code = 1
     except KeyboardInterrupt as exc:  # stopped during start-up; everything started is stopped
         code = interrupted_exit_code(exc)
     raise typer.Exit(code)
@@ -48,7 +46,6 @@ def demo(
     extractor → storage → database; then a table of the events and the API to browse.
     """
     from services.common.processes import interrupted_exit_code, sigterm_as_interrupt
-    from services.devtools.local_broker import BrokerUnavailable
     from services.runner.demo import run_demo
 
     sigterm_as_interrupt()  # before anything is spawned: a stop at any stage leaves nothing behind
@@ -61,9 +58,6 @@ def demo(
             timeout=timeout,
             broker_port=broker_port,
         )
-    except BrokerUnavailable as exc:
-        typer.echo(f"error: {exc}", err=True)
-        code = 1
     except KeyboardInterrupt as exc:  # stopped during start-up; everything started is stopped
         code = interrupted_exit_code(exc)
     raise typer.Exit(code)
@@ -90,6 +84,7 @@ def tail_events_command(
     import contextlib
 
     from schemas.event import EVENT_TYPES
+    from services.common.broker_check import require_broker
     from services.common.since import parse_since
     from services.runner.tail import StartAt, TailFilter, tail_events
 
@@ -110,6 +105,7 @@ def tail_events_command(
 
     keep = TailFilter(provinces=tuple(province), types=tuple(event_type))
     settings = get_settings()
+    require_broker(settings)
     with contextlib.suppress(KeyboardInterrupt):
         run = tail_events(settings, emit, start, keep, group=group, limit=limit, idle_timeout=idle_timeout)
         asyncio.run(run)

@@ -8,49 +8,84 @@ SIGTERM. Stopped at any stage, it stops everything it started.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import TextIO
 
 import sqlalchemy as sa
 
-from services.common.processes import spawn_child, stop_child
+from services.common.logging import Verbosity, verbosity
+from services.common.processes import stop_child
+from services.common.progress import ProgressLine
 from services.common.settings import Settings
-from services.runner.supervisor import PrefixedOutput, ProcessSpec, Supervisor, bantin_argv, run_once
+from services.runner.supervisor import (
+    PrefixedOutput,
+    ProcessSpec,
+    Supervisor,
+    bantin_argv,
+    run_once,
+    spawn_prefixed,
+)
 from services.runner.up import child_env, ensure_broker
 
 DEMO_SOURCE = "sample-nukeviet"
 
 
-def count_events(database_url: str, source: str = DEMO_SOURCE) -> int:
-    """Stored events of ``source`` (0 while the table does not exist yet)."""
+def count_events(database_url: str, site_url: str) -> int:
+    """Stored events of the articles of the sample site at ``site_url`` (0 while the tables do not
+    exist yet): this run's, whatever earlier runs left in the database or on the broker."""
     from services.storage.db import make_engine
 
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:
-            query = sa.text("SELECT count(*) FROM events WHERE source = :source")
-            return int(conn.execute(query, {"source": source}).scalar_one())
+            query = sa.text(
+                "SELECT count(*) FROM events JOIN articles ON articles.article_id = events.article_id "
+                "WHERE articles.url LIKE :prefix"
+            )
+            return int(conn.execute(query, {"prefix": f"{site_url}/%"}).scalar_one())
     except sa.exc.OperationalError:
         return 0
     finally:
         engine.dispose()
 
 
+def print_events(database_url: str, stream: TextIO, limit: int = 20) -> None:
+    """The demo's newest events as ``bantin events --source sample-nukeviet`` shows them."""
+    from services.api.commands import EVENT_COLUMNS, Format, event_row, write_rows
+    from services.storage.db import open_for_reading
+    from services.storage.queries import EventFilter, search_events
+
+    engine = open_for_reading(database_url)
+    try:
+        page = search_events(engine, EventFilter(source=DEMO_SOURCE), limit=limit)
+    finally:
+        engine.dispose()
+    write_rows([event_row(item) for item in page.items], list(EVENT_COLUMNS), Format.table, stream)
+    stream.flush()
+
+
 def wait_until_settled(
-    count: Callable[[], int], quiet: float = 5.0, timeout: float = 300.0, poll: float = 0.5
+    count: Callable[[], int],
+    quiet: float = 3.0,
+    timeout: float = 300.0,
+    poll: float = 0.25,
+    progress: ProgressLine | None = None,
 ) -> int:
     """Poll ``count`` until it is positive and has not changed for ``quiet`` seconds (or until
-    ``timeout``); returns the last count. This is how the demo knows the pipeline has drained."""
+    ``timeout``); returns the last count. This is how the demo knows the pipeline has drained
+    (the 30 sample articles are extracted and stored well within a second once the workers have
+    joined their groups, so 3 s without a new row means done)."""
     deadline = time.monotonic() + timeout
     last, changed_at = -1, time.monotonic()
     while time.monotonic() < deadline:
         now_count = count()
+        if progress is not None:
+            progress.update(events=now_count)
         if now_count != last:
             last, changed_at = now_count, time.monotonic()
         elif last > 0 and time.monotonic() - changed_at >= quiet:
@@ -73,7 +108,16 @@ def run_demo(
 
     stream = stream or sys.stdout
     out = PrefixedOutput(stream, width=10)
-    say = lambda message: out.write("demo", message)  # noqa: E731
+    started = time.monotonic()
+
+    quiet = verbosity() is Verbosity.QUIET
+
+    def say(message: str, *, routine: bool = True) -> None:
+        """A line of the demo's own, with its time; ``-q`` keeps only the results and failures."""
+        if not (routine and quiet):
+            out.write("demo", f"{message} [{time.monotonic() - started:4.1f}s]")
+
+    say("starting: broker, sample site, then the crawl alongside the extractor and storage workers")
     with (
         ensure_broker(settings, broker_port) as (settings, how),
         serve("nukeviet", n_articles=n_articles, broken=False) as site,
@@ -82,11 +126,22 @@ def run_demo(
         say(how)
         say(f"sample site with {n_articles} articles on {site.base_url}")
         say(f"database {settings.database_url}")
-        # a fresh crawl state, so every run crawls the whole sample site again
-        env = {**child_env(settings), "BANTIN_CRAWL_STATE_URL": f"sqlite:///{tmp}/crawl-state.db"}
-        if run_once(ProcessSpec("migrate", bantin_argv("db", "upgrade"), env), out) != 0:
-            say("'bantin db upgrade' failed")
-            return 1
+        # a fresh crawl state, so every run crawls the whole sample site again, and consumer groups
+        # of its own: on a broker that is already running, another pipeline's workers in the
+        # default groups would take half the partitions (and the events into their database)
+        run = uuid.uuid4().hex[:8]
+        env = {
+            **child_env(settings),
+            "BANTIN_CRAWL_STATE_URL": f"sqlite:///{tmp}/crawl-state.db",
+            "BANTIN_EXTRACTOR_GROUP": f"{settings.extractor_group}-demo-{run}",
+            "BANTIN_STORAGE_GROUP": f"{settings.storage_group}-demo-{run}",
+        }
+        crawl_argv = bantin_argv(
+            "crawl", DEMO_SOURCE, "--base-url", site.base_url, "--sources", str(SOURCES_FILE)
+        )
+        # the crawl needs no database: it runs while the migrations run and the workers start (it
+        # is spawned from this thread, which outlives it, for its PR_SET_PDEATHSIG)
+        crawl, crawl_output = spawn_prefixed(ProcessSpec("crawl", crawl_argv, env), out)
         workers = [ProcessSpec(name, bantin_argv(name), env) for name in ("extractor", "storage")]
         if with_api:
             workers.append(ProcessSpec("api", bantin_argv("api"), env))
@@ -94,46 +149,42 @@ def run_demo(
         # the workers' thread lives until they are stopped (their PR_SET_PDEATHSIG is tied to it)
         thread = threading.Thread(target=supervisor.run, name="supervisor", daemon=True)
         try:
+            if run_once(ProcessSpec("migrate", bantin_argv("db", "upgrade"), env), out) != 0:
+                say("'bantin db upgrade' failed", routine=False)
+                return 1
             thread.start()
-            crawl = bantin_argv(
-                "crawl", DEMO_SOURCE, "--base-url", site.base_url, "--sources", str(SOURCES_FILE)
-            )
-            code = run_once(ProcessSpec("crawl", crawl, env), out)
+            code = crawl.wait()
+            crawl_output.join(5)
             if code != 0:
-                say(f"the crawl failed with exit code {code}")
+                say(f"the crawl failed with exit code {code}", routine=False)
                 return code
             say("crawl done; waiting for the extractor and storage workers to drain")
-            stored = wait_until_settled(lambda: count_events(settings.database_url), timeout=timeout)
-            say(f"{stored} events stored from {n_articles} articles")
-            table = spawn_child(
-                bantin_argv("events", "--source", DEMO_SOURCE, "--limit", "20", "--format", "table"),
-                env={**os.environ, **env},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            try:
-                table_out, table_err = table.communicate()
-            finally:
-                stop_child(table)
-            stream.write(table_out or table_err)
-            stream.flush()
+            with ProgressLine("demo: extracting and storing", ("events",), stream=sys.stderr) as line:
+                stored = wait_until_settled(
+                    lambda: count_events(settings.database_url, site.base_url), timeout=timeout, progress=line
+                )
+            say(f"{stored} events stored from {n_articles} articles", routine=False)
             if stored == 0:
                 return 1
+            print_events(settings.database_url, stream)
             base = f"http://{settings.api_host}:{settings.api_port}"
             if with_api and keep_running:
-                say(f"browse the API: {base}/docs   {base}/events?source={DEMO_SOURCE}   {base}/stats")
+                say(
+                    f"browse the API: {base}/docs   {base}/events?source={DEMO_SOURCE}   {base}/stats",
+                    routine=False,
+                )
             else:
-                say(f"browse them: bantin api, then {base}/docs")
+                say(f"browse them: bantin api, then {base}/docs", routine=False)
             say(f"from the shell: bantin events --source {DEMO_SOURCE}; bantin stats --group-by event_type")
             if keep_running:
-                say("Ctrl-C stops the demo")
+                say("Ctrl-C stops the demo", routine=False)
                 while not supervisor.finished.wait(0.5):
                     pass
             return 0
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see services.common.processes): a clean stop
             return 0
         finally:
+            stop_child(crawl)  # still crawling when stopped early
             supervisor.stop()
             if thread.ident is not None:  # started: wait until it has stopped every child
                 supervisor.finished.wait(60)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TextIO
 
+from services.common.logging import Verbosity, verbosity
 from services.common.processes import signal_group, spawn_child, stop_child
 
 
@@ -57,7 +58,8 @@ class PrefixedOutput:
         return thread
 
 
-def _spawn(spec: ProcessSpec, out: PrefixedOutput) -> tuple[subprocess.Popen[str], threading.Thread]:
+def spawn_prefixed(spec: ProcessSpec, out: PrefixedOutput) -> tuple[subprocess.Popen[str], threading.Thread]:
+    """Start ``spec`` with its output copied to ``out`` (the thread doing it is returned)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(spec.env or {})}
     # own process group (Ctrl-C reaches the supervisor only; it stops the children in order), and
     # killed by the kernel should the supervisor die without stopping them (kill -9)
@@ -76,7 +78,7 @@ def _spawn(spec: ProcessSpec, out: PrefixedOutput) -> tuple[subprocess.Popen[str
 
 def run_once(spec: ProcessSpec, out: PrefixedOutput) -> int:
     """Run a one-shot command to completion with prefixed output; returns its exit code."""
-    proc, pump = _spawn(spec, out)
+    proc, pump = spawn_prefixed(spec, out)
     try:
         code = proc.wait()
     except BaseException:  # Ctrl-C/SIGTERM: the child is in its own session, so stop it here
@@ -124,7 +126,10 @@ class Supervisor:
         # short by KeyboardInterrupt can leave the thread looking finished when it is not (CPython)
         self.finished = threading.Event()
 
-    def log(self, message: str) -> None:
+    def log(self, message: str, *, routine: bool = False) -> None:
+        """A line of the supervisor's own; ``routine`` ones (starts, stops) are left out by ``-q``."""
+        if routine and verbosity() is Verbosity.QUIET:
+            return
         self.out.write("supervisor", message)
 
     def stop(self, *_: object) -> None:
@@ -159,9 +164,9 @@ class Supervisor:
             self.finished.set()
 
     def _start(self, child: _Child) -> None:
-        child.proc, child.pump = _spawn(child.spec, self.out)
+        child.proc, child.pump = spawn_prefixed(child.spec, self.out)
         child.started_at = time.monotonic()
-        self.log(f"started {child.spec.name} (pid {child.proc.pid})")
+        self.log(f"started {child.spec.name} (pid {child.proc.pid})", routine=True)
 
     def _check(self, child: _Child, now: float) -> None:
         if child.done:
@@ -193,7 +198,7 @@ class Supervisor:
         for child in running:
             proc = child.proc
             assert proc is not None  # running: the children with a process
-            self.log(f"stopping {child.spec.name} (pid {proc.pid})")
+            self.log(f"stopping {child.spec.name} (pid {proc.pid})", routine=True)
             signal_group(proc, signal.SIGTERM)
         deadline = time.monotonic() + self.stop_timeout
         for child in running:
@@ -208,4 +213,4 @@ class Supervisor:
             if child.pump is not None:
                 child.pump.join(1)
             child.proc = None
-        self.log("all processes stopped")
+        self.log("all processes stopped", routine=True)

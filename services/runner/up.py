@@ -91,6 +91,10 @@ def run_up(
     """Start everything, block until Ctrl-C/SIGTERM, stop everything; returns the exit code."""
     stream = stream or sys.stdout
     out = PrefixedOutput(stream, width=10)
+    out.write(
+        "supervisor",
+        "starting: broker, migrations, then " + ", ".join(n for n, _ in WORKERS if n not in skip),
+    )
     with ensure_broker(settings, broker_port) as (settings, how):
         out.write("supervisor", how)
         out.write("supervisor", f"database {settings.database_url}")

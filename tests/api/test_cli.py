@@ -16,6 +16,7 @@ from api_corpus import SAMPLE, Store, ids
 from typer.testing import CliRunner
 
 from services.cli import app
+from services.common.errors import ExitCode
 from services.devtools.local_broker import free_port
 from services.storage import queries
 from services.storage.queries import EventFilter
@@ -168,7 +169,7 @@ def test_a_read_never_creates_a_database_and_names_the_fix(tmp_path: Path) -> No
     missing = tmp_path / "typo.db"
     for command in ("events", "stats"):
         result = runner.invoke(app, [command, "--database-url", f"sqlite:///{missing}"])
-        assert result.exit_code == 1
+        assert result.exit_code == ExitCode.DATABASE == 5
         assert result.stderr.strip() == (
             f"error: no database at {missing}: create it with `bantin db upgrade`, or point "
             "BANTIN_DATABASE_URL at an existing one"
@@ -180,14 +181,52 @@ def test_an_unmigrated_database_names_the_migration(tmp_path: Path) -> None:
     empty = tmp_path / "empty.db"
     empty.touch()
     result = runner.invoke(app, ["events", "--database-url", f"sqlite:///{empty}"])
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.DATABASE
     assert result.stderr.strip().endswith("has no event tables: run `bantin db upgrade`")
 
 
 def test_an_unreachable_database_is_one_line() -> None:
     url = f"postgresql://postgres@127.0.0.1:{free_port()}/test"  # nothing listens there
     result = runner.invoke(app, ["stats", "--database-url", url])
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.DATABASE
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: cannot reach the database postgresql+psycopg://postgres@127.0.0.1:")
     assert "Traceback" not in result.output
+
+
+def test_on_a_terminal_the_table_fits_its_width(store: Store) -> None:
+    """In a pseudo-terminal 150 columns wide: a rich table, every line within the width, long
+    titles cut with an ellipsis; in a pipe (the tests above) plain columns without colour codes."""
+    import pty
+    import re
+
+    main, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "150"}
+    argv = [sys.executable, "-m", "services.cli", "events", "--database-url", store.url, "--limit", "20"]
+    proc = subprocess.Popen(argv, env=env, stdout=child, stderr=subprocess.DEVNULL)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(60)
+    os.close(main)
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode())
+    lines = [line for line in text.replace("\r", "").splitlines() if line.strip()]
+    assert proc.returncode == 0
+    assert lines[0].split() == [
+        "event_id",
+        "event_type",
+        "occurred_on",
+        "published_at",
+        "province",
+        "source",
+        "title",
+    ]
+    assert all(len(line) <= 150 for line in lines), max(lines, key=len)
+    assert any(line.rstrip().endswith("…") for line in lines[1:]), "a long title is cut, not wrapped"

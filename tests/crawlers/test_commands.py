@@ -49,7 +49,8 @@ async def test_bantin_crawl_shows_progress_publishes_and_sources_lists_the_run(
         )
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert proc.stdout.startswith("sample-generic: ok pages=") and " new=60 changed=0 " in proc.stdout
-    assert "[generic] 50 pages" in proc.stderr, "a progress line every 50 pages"
+    assert "Scraped from" not in proc.stderr and " DEBUG " not in proc.stderr, "no Scrapy flood"
+    assert "\x1b[" not in proc.stdout + proc.stderr, "no colour codes in a pipe"
     assert len(await read_topic(kafka_settings)) == 60
 
     listed = CliRunner().invoke(app, ["sources", "--sources", str(SOURCES_FILE)])

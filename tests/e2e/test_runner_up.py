@@ -70,8 +70,8 @@ def test_up_with_nothing_configured_runs_everything_and_stops_cleanly_on_ctrl_c(
     try:
         wait_for(lambda: _healthy(f"http://127.0.0.1:{api_port}/healthz"), "the API", timeout=180)
         assert kafka_answers(f"127.0.0.1:{broker_port}")
-        # both workers have joined their groups (FastStream says so once partitions are assigned)
-        wait_for(lambda: log.read_text().count("started successfully") >= 2, "the workers to start")
+        # both workers consume (each says so once FastStream has started its subscriber)
+        wait_for(lambda: log.read_text().count(" ready: consuming ") >= 2, "the workers to start")
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=90)
     finally:

@@ -76,3 +76,18 @@ def test_replay_rejects_a_bad_time_with_a_clear_message() -> None:
     result = CliRunner().invoke(app, ["replay", "--since", "last tuesday"])
     assert result.exit_code == 2
     assert "cannot read 'last tuesday' as a time" in result.output
+
+
+def test_only_fills_the_named_annotators_fields(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(
+        json.dumps({"url": "https://congan.example.vn/a.html", "text": ARREST_TEXT}), encoding="utf-8"
+    )
+    full = json.loads(run("--jsonl", str(path)).stdout)
+    alone = json.loads(run("--jsonl", "--only", "suspects", str(path)).stdout)
+    assert full["events"][0]["suspects"] and full["events"][0]["seizures"] and full["article"]["authors"]
+    assert alone["events"][0]["suspects"] == full["events"][0]["suspects"]
+    assert alone["events"][0]["seizures"] == [] and alone["article"]["authors"] == []
+    assert [e["event_type"] for e in alone["events"]] == [e["event_type"] for e in full["events"]]
+    bad = run("--only", "rumours", str(path))
+    assert bad.exit_code == 2 and "rumours" in bad.output
