@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from types import GenericAlias, UnionType
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import typer
 from pydantic import ValidationError
@@ -58,7 +59,7 @@ def _decls(name: str) -> tuple[str, ...]:
 
 
 def _option(name: str, field: FieldInfo, kind: inspect._ParameterKind) -> inspect.Parameter:
-    annotation: Any = field.annotation
+    annotation: Any = _dates_as_text(field.annotation)
     default = field.default
     if get_origin(annotation) is tuple:  # tuple[X, ...]: the option repeated, None when not given
         annotation, default = GenericAlias(list, get_args(annotation)[0]) | None, None
@@ -66,6 +67,15 @@ def _option(name: str, field: FieldInfo, kind: inspect._ParameterKind) -> inspec
     return inspect.Parameter(
         name, kind, annotation=_for_typer(Annotated[annotation, option]), default=default
     )
+
+
+def _dates_as_text(annotation: Any) -> Any:
+    """A day the model reads itself ("2024-01-31" or an age, "7d") goes to Typer as text."""
+    if get_origin(annotation) in (UnionType, Union):
+        return functools.reduce(lambda a, b: a | b, [_dates_as_text(arg) for arg in get_args(annotation)])
+    if get_origin(annotation) is Annotated and get_args(annotation)[0] is date:
+        return str
+    return annotation
 
 
 def _for_typer(annotation: Any) -> Any:

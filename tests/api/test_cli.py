@@ -230,3 +230,16 @@ def test_on_a_terminal_the_table_fits_its_width(store: Store) -> None:
     ]
     assert all(len(line) <= 150 for line in lines), max(lines, key=len)
     assert any(line.rstrip().endswith("…") for line in lines[1:]), "a long title is cut, not wrapped"
+
+
+def test_date_options_take_ages_and_show_as_text(store: Store) -> None:
+    code, out, _ = bantin(
+        store, "events", "--date-field", "published_at", "--date-from", "36500d", "--format", "json"
+    )
+    assert code == 0 and len(json.loads(out)["items"]) == len(
+        [e for e in SAMPLE.values() if e.article.published_at]
+    )
+    code, out, _ = bantin(store, "events", "--date-from", "1d", "--format", "json")
+    assert code == 0 and json.loads(out)["items"] == []
+    shown = runner.invoke(app, ["events", "--help"]).stdout
+    assert "typing." not in shown and "--date-from" in shown
