@@ -168,16 +168,14 @@ def run_demo(
                 return 1
             print_events(settings.database_url, stream)
             base = f"http://{settings.api_host}:{settings.api_port}"
-            if with_api and keep_running:
-                say(
-                    f"browse the API: {base}/docs   {base}/events?source={DEMO_SOURCE}   {base}/stats",
-                    routine=False,
-                )
-            else:
-                say(f"browse them: bantin api, then {base}/docs", routine=False)
             say(f"from the shell: bantin events --source {DEMO_SOURCE}; bantin stats --group-by event_type")
-            if keep_running:
+            if with_api and keep_running:
+                say(f"the JSON API: {base}/events?source={DEMO_SOURCE}   its docs: {base}/docs")
                 say("Ctrl-C stops the demo", routine=False)
+                say(f"open the web app: {base}/", routine=False)  # the last line: the URL to open
+            else:
+                say(f"browse them: bantin api, then open {base}/", routine=False)
+            if keep_running:
                 while not supervisor.finished.wait(0.5):
                     pass
             return 0
