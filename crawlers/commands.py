@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -110,12 +111,36 @@ def sources(ctx: typer.Context, sources_file: str = _SOURCES_FILE) -> None:
             checked = "never" if check is None else _when(check["checked_at"])
             state = (src.id, src.platform, "yes" if verified else "no", checked, src.schedule)
             rows.append((*state, "yes" if src.enabled else "no", *_run_columns(last.get(src.id))))
+    if sys.stdout.isatty():
+        _print_rich(header, rows)
+        return
     widths = [max(len(row[i]) for row in [header, *rows] if len(row) > 1) for i in range(len(header) - 1)]
     for row in [header, *rows]:
         if len(row) == 1:
             typer.echo(row[0])
             continue
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
+
+
+def _print_rich(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """The listing on a terminal: a ``rich`` table fitting its width, the 2025 province in a first
+    column (on the first source of each)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
+    table.add_column("PROVINCE", max_width=24, no_wrap=True, overflow="ellipsis")
+    for name in header:
+        table.add_column(name, no_wrap=True, overflow="ellipsis")
+    province = ""
+    for row in rows:
+        if len(row) == 1:
+            province = row[0].strip("= ")
+            table.add_section()
+            continue
+        table.add_row(province, *row)
+        province = ""
+    Console().print(table)
 
 
 @sources_app.command("check")
