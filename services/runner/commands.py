@@ -72,9 +72,7 @@ def tail_events_command(
     province: list[str] = typer.Option(
         [], help="keep only this province, as named then or its post-2025 unit (repeatable)"
     ),
-    event_type: list[str] = typer.Option(
-        [], "--event-type", "--type", help="keep only this event type (repeatable)"
-    ),
+    event_type: list[str] = typer.Option([], "--event-type", help="keep only this event type (repeatable)"),
     group: str = typer.Option(None, help="consume in this consumer group (commits offsets, resumes later)"),
     limit: int = typer.Option(None, help="stop after this many events"),
     idle_timeout: float = typer.Option(None, help="stop after this many seconds without a message"),

@@ -110,7 +110,7 @@ def test_cli_prints_json_lines(kafka_settings: Settings, monkeypatch: pytest.Mon
 
 def test_cli_rejects_bad_arguments_with_a_message() -> None:
     runner = CliRunner()
-    result = runner.invoke(app, ["tail", "events", "--type", "picnic"])
+    result = runner.invoke(app, ["tail", "events", "--event-type", "picnic"])
     assert result.exit_code == 2
     assert "unknown event type" in result.output
     result = runner.invoke(app, ["tail", "events", "--since", "last tuesday"])
