@@ -85,8 +85,11 @@ def base_url(filled: Filled) -> Iterator[str]:
         thread.join(30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module. Not for the session: Playwright's sync API keeps an asyncio
+    loop running in the thread while it is open, and the async tests a worker runs next would find
+    it there."""
     executable = chromium_path()
     if executable is None:
         reason = "no Chromium installed: `apt-get install -y chromium` (see tests/web/README.md)"
