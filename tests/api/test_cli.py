@@ -197,28 +197,11 @@ def test_an_unreachable_database_is_one_line() -> None:
 def test_on_a_terminal_the_table_fits_its_width(store: Store) -> None:
     """In a pseudo-terminal 150 columns wide: a rich table, every line within the width, long
     titles cut with an ellipsis; in a pipe (the tests above) plain columns without colour codes."""
-    import pty
-    import re
+    from tests.terminal import on_terminal
 
-    main, child = pty.openpty()
-    env = {**os.environ, "COLUMNS": "150"}
     argv = [sys.executable, "-m", "services.cli", "events", "--database-url", store.url, "--limit", "20"]
-    proc = subprocess.Popen(argv, env=env, stdout=child, stderr=subprocess.DEVNULL)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(60)
-    os.close(main)
-    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode())
-    lines = [line for line in text.replace("\r", "").splitlines() if line.strip()]
-    assert proc.returncode == 0
+    code, lines = on_terminal(argv, os.environ, 150)
+    assert code == 0
     assert lines[0].split() == [
         "event_id",
         "event_type",

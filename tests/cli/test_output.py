@@ -21,6 +21,7 @@ from services.common.topics import create_topics
 from services.devtools.local_broker import free_port
 from services.devtools.sample_site import SOURCES_FILE, serve
 from services.runner.supervisor import bantin_argv
+from tests.terminal import drain
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -108,7 +109,7 @@ def test_on_a_terminal_the_progress_is_a_live_line(env: dict[str, str], site: st
     )
     os.close(child)
     chunks: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(main, chunks), daemon=True)
+    reader = threading.Thread(target=drain, args=(main, chunks), daemon=True)
     reader.start()
     out, _ = proc.communicate(timeout=300)
     reader.join(10)
@@ -136,17 +137,6 @@ def test_a_verbose_worker_logs_faststream_without_colour(env: dict[str, str]) ->
     text = "".join(lines)
     assert "\x1b[" not in text
     assert re.search(r"^\S+ \S+ INFO    faststream[.\w]*: ", text, re.M), "through bantin's formatter"
-
-
-def _drain(fd: int, chunks: list[bytes]) -> None:
-    while True:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:  # the terminal closed with the process
-            return
-        if not data:
-            return
-        chunks.append(data)
 
 
 @pytest.mark.parametrize("flag", ["-q", "-v"])

@@ -113,27 +113,11 @@ def test_listing_the_sources_creates_no_state_file(state_url: str, tmp_path: Pat
 def test_on_a_terminal_the_sources_listing_fits_its_width(tmp_path: Path) -> None:
     """In a pseudo-terminal 100 columns wide, the registry of 34 provinces fits, every line within the
     width, the provinces in their own column; in a pipe (above) plain columns."""
-    import pty
-    import re
+    from tests.terminal import on_terminal
 
-    main, child = pty.openpty()
-    env = {**os.environ, "COLUMNS": "100", "BANTIN_CRAWL_STATE_URL": f"sqlite:///{tmp_path / 's.db'}"}
-    proc = subprocess.Popen([str(BANTIN), "sources"], env=env, stdout=child, stderr=subprocess.DEVNULL)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(60)
-    os.close(main)
-    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode())
-    lines = [line for line in text.replace("\r", "").splitlines() if line.strip()]
-    assert proc.returncode == 0
+    env = {**os.environ, "BANTIN_CRAWL_STATE_URL": f"sqlite:///{tmp_path / 's.db'}"}
+    code, lines = on_terminal([str(BANTIN), "sources"], env, 100)
+    assert code == 0
     assert lines[0].split()[:2] == ["PROVINCE", "SOURCE"]
     assert all(len(line) <= 100 for line in lines), max(lines, key=len)
     assert any(line.startswith("01 Hà Nội") for line in lines)
