@@ -74,3 +74,10 @@ def test_ctv_prefix_is_dropped_and_a_group_of_reporters_is_no_author():
     text = "Vụ việc đang được điều tra.\nCTV Minh Khuê"
     assert [a.name for a in extract_authors(Document(text))] == ["Minh Khuê"]
     assert extract_authors(Document("Vụ việc đang được điều tra.\nNhóm PV")) == []
+
+
+def test_names_in_capitals_joined_by_a_hyphen_and_a_compiler_note():
+    text = "Vụ việc đang được điều tra.\nTin, ảnh: MINH TÂM-QUỐC BẢO"
+    assert [a.name for a in extract_authors(Document(text))] == ["Minh Tâm", "Quốc Bảo"]
+    text = "Vụ việc đang được điều tra.\nThanh Hương (t/h)"
+    assert [a.name for a in extract_authors(Document(text))] == ["Thanh Hương"]

@@ -374,3 +374,37 @@ def test_counted_recipients_of_a_passive_kind_less_grant():
     text = "Dịp này, 7 tập thể và 15 cá nhân được Chủ tịch UBND huyện Bảo Lâm khen thưởng."
     assert awards(text) == [([], "Chủ tịch UBND huyện", 7, 15, None)]
     assert awards("Dịp này, 7 tập thể và 15 cá nhân được khen thưởng.") == []
+
+
+def _grants_of(text: str) -> list[tuple[list[str], str | None, int | None, int | None, int | None]]:
+    return [
+        (a.kinds, a.issuer, a.collectives, a.individuals, a.total) for a in extract_awards(Document(text))
+    ]
+
+
+def test_order_names_written_in_lower_case():
+    got = _grants_of("Chủ tịch nước tặng Huân chương bảo vệ Tổ quốc hạng nhì cho Công an huyện Mèo Vạc.")
+    assert got == [(["Huân chương bảo vệ Tổ quốc hạng nhì"], "Chủ tịch nước", None, None, None)]
+
+
+def test_an_office_named_after_its_holder_is_the_issuer():
+    text = "Lễ trao Bằng khen của đồng chí Trần Văn Sơn, Chủ tịch UBND tỉnh cho Công an xã Tân Hà."
+    assert _grants_of(text) == [(["Bằng khen"], "Chủ tịch UBND tỉnh", None, None, None)]
+
+
+def test_a_photo_credit_glued_to_a_caption_is_no_part_of_the_issuer():
+    text = "Công an huyện nhận Cờ thi đua của Bộ Công an ẢNH: MINH HÀ"
+    assert _grants_of(text) == [(["Cờ thi đua"], "Bộ Công an", None, None, None)]
+
+
+def test_collectives_comma_individuals_is_a_total_and_villagers_are_individuals():
+    assert _grants_of("Giám đốc Công an tỉnh trao Giấy khen cho 8 tập thể, cá nhân.")[0][2:] == (
+        None,
+        None,
+        8,
+    )
+    assert _grants_of("Đại tá Lò Văn Tư trao Giấy khen cho 4 nông dân đã dũng cảm bắt trộm.")[0][2:] == (
+        None,
+        4,
+        None,
+    )

@@ -54,7 +54,8 @@ def test_casualties_digits_and_words():
     )
     c = extract_casualties(doc)
     assert (c.dead, c.injured) == (2, 3)
-    assert extract_casualties(Document("Vụ cháy không gây thiệt hại về người.")) is None
+    nobody = extract_casualties(Document("Vụ cháy không gây thiệt hại về người."))
+    assert nobody is not None and (nobody.dead, nobody.injured) == (0, 0), "stated: nobody died or was hurt"
 
 
 def test_casualties_verb_first():
@@ -377,3 +378,9 @@ def test_bodies_found_are_counted():
 def test_thuong_vong_is_neither_count():
     text = "Tai nạn khiến 12 người thương vong. Cụ thể, vụ tai nạn làm 3 người chết, 9 người bị thương."
     assert _toll(text) == (3, 9)
+
+
+def test_a_text_stating_nobody_was_hurt_counts_zero():
+    assert _toll("Vụ cháy thiêu rụi 2 kho hàng, rất may không gây thiệt hại về người.") == (0, 0)
+    assert _toll("Xe khách lật nghiêng, không ai bị thương.") == (0, 0)
+    assert _toll("Vụ cháy kho hàng đang được điều tra.") is None

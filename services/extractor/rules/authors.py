@@ -29,7 +29,9 @@ _FOOTER = re.compile(
     r"|Lượt\s+xem.*|Đã\s+xem.*|\d+\s+lượt\s+xem|Quay\s+lại|Về\s+đầu\s+trang|Chia\s+sẻ.*)$",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+")
+# "A - B", "A, B", "A và B", and "TRÍ NHÂN-HUY HẢI" (a hyphen between names in capitals)
+_SPLIT = re.compile(rf"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+|(?<=[{UPPER}])[-–](?=[{UPPER}])")
+_BRACKETS = re.compile(r"\s*\([^)]*\)\s*")
 _DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB|CTV)\.?\s+", re.IGNORECASE)
 _NOT_AUTHORS = frozenset({"ctv", "pv", "btv", "nhóm pv", "tổng hợp", "st", "sưu tầm", "ảnh", "video"})
 _MAX_LAST_LINES = 6
@@ -70,7 +72,7 @@ def _pen_name(name: str) -> bool:
 
 def _names(raw: str) -> list[str]:
     out = []
-    for part in _SPLIT.split(raw):
+    for part in _SPLIT.split(_BRACKETS.sub(" ", raw)):  # "(t/h)", "(TTXVN)": no name, no separator
         name = _DROP.sub(" ", part).strip(" .,:;-–")
         name = " ".join(name.split())
         if (

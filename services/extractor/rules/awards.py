@@ -52,7 +52,8 @@ _WORD = rf"[{UPPER}][{UPPER}{LOWER}]*"  # a capitalised or all-capital word ("AN
 _NAME_WORD = rf"(?:{_WORD}|(?!(?:{_alt('kind_name_stops')})(?!\w))[{LOWER}]+)"
 _KIND = re.compile(
     rf"(?<!\w)(?:(?P<base>(?i:{_alt('plain_kinds')}|{re.escape(_FLAG)}(?=\s+của\s)))"
-    rf"|(?P<named>(?i:{_alt('named_kinds')}))(?P<name>(?:\s+{_WORD}(?:\s+{_NAME_WORD}){{0,8}})?)"
+    rf"|(?P<named>(?i:{_alt('named_kinds')}))"
+    rf"(?P<name>(?:\s+(?i:{_alt('order_names')})(?!\w)|\s+{_WORD}(?:\s+{_NAME_WORD}){{0,8}})?)"
     rf"(?:(?P<cls>\s+hạng\s+(?i:{_alt('classes')}))|\s+các\s+hạng)?)"
     rf"(?P<qual>\s+(?:{_alt('kind_qualifiers')}))?(?!\w)"
 )
@@ -66,7 +67,7 @@ _NUMBER = r"\d{1,3}(?:[.,]\d{3})*|\d+"
 _INDIVIDUAL = _alt("individuals")
 _COUNT = re.compile(
     rf"(?P<n>{_NUMBER})\s+(?:lượt\s+)?(?:(?P<coll>{_alt('collectives')})|(?P<ind>{_INDIVIDUAL}))"
-    rf"(?P<both>\s+(?:và|,)\s+(?:{_INDIVIDUAL})(?!\s*\d))?(?!\w)",
+    rf"(?P<both>(?:\s+và|\s*,)\s+(?:{_INDIVIDUAL})(?!\s*\d))?(?!\w)",
     re.IGNORECASE,
 )
 _COUNT_BEFORE_KIND = re.compile(rf"(?P<n>{_NUMBER})\s+(?:chiếc\s+)?$")
@@ -104,6 +105,11 @@ _ISSUER_BODY = (
     rf"|và\s+(?:{_alt('plain_kinds')}|{_alt('named_kinds')}))|\s*[,;:(\n]|\.(?:\s|$)|\s[-–]\s|$)"
 )
 _ISSUER_AFTER = re.compile(rf"\s*(?:của|do)\s+{_ISSUER_BODY}", re.IGNORECASE)
+# "thư khen của đồng chí Phạm Bình Minh, Phó Thủ tướng Thường trực Chính phủ": the office grants,
+# named after its holder.
+_ISSUER_HOLDER = re.compile(
+    rf"\s*(?:của|do)\s+(?:(?:đồng\s+chí|ông|bà)\s+)?(?:{name_pattern().pattern}),\s+{_ISSUER_BODY}"
+)
 _ISSUER_FROM = re.compile(_ISSUER_BODY, re.IGNORECASE)
 _ON_BEHALF = re.compile(rf"(?<!\w)(?:{_alt('on_behalf')})\s+(?:của\s+)?{_ISSUER_BODY}", re.IGNORECASE)
 # "trao Quyết định 2862/QĐ-CTN của Chủ tịch nước về việc tặng thưởng …": the decision's author.
@@ -116,6 +122,9 @@ _SUBJECT_FILLER = re.compile(rf"(?:^|\s)(?:{_alt('subject_fillers')})\s*$", re.I
 _ORGANISER = re.compile(rf"(?<!\w)(?:{_alt('organiser_words')})(?!\w)", re.IGNORECASE)
 _PLACE_TAIL = re.compile(rf"(?P<keep>(?<!\w)(?:{_alt('place_units')}))(?:\s+[{UPPER}][{LOWER}]*)+\s*$")
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(
+    r"\s+(?:ẢNH|Ảnh)(?:\s*:.*)?$"
+)  # a caption's credit glued to it: "… ẢNH: HOÀNG ANH"
 _GLUED_VERB = re.compile(rf"(?<=[{LOWER}])đã$")  # "Bộ Công anđã gửi": a space lost in the page
 
 # "trao thưởng và bằng khen": the reward and the kind are one grant, "trao" its verb.
@@ -197,6 +206,7 @@ def clean_issuer(issuer: str) -> str:
     """An issuer as the text names the authority, without honorific, glued verb, holder's name or
     the place after "tỉnh/huyện" ("Chủ tịch UBND tỉnh Bắc Kạn" → "Chủ tịch UBND tỉnh")."""
     issuer = " ".join(issuer.split()).strip(" ,;:-–\"“”'")
+    issuer = _PHOTO_CREDIT.sub("", issuer)
     issuer = _cut_person(_GLUED_VERB.sub("", _HONORIFIC.sub("", issuer)).strip())
     m = _PLACE_TAIL.search(issuer)
     return issuer[: m.start()] + m.group("keep") if m else issuer
@@ -363,7 +373,7 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
         start = count_first.start() if count_first else group[0].start()
         if _proposed(text, sentence, start):
             continue
-        issuer_m = _ISSUER_AFTER.match(text, group[-1].end())
+        issuer_m = _ISSUER_HOLDER.match(text, group[-1].end()) or _ISSUER_AFTER.match(text, group[-1].end())
         after = issuer_m.end() if issuer_m else group[-1].end()
         grant = _Grant([_kind_name(k) for k in group], start, after, count_first=count_first is not None)
         if issuer_m:

@@ -104,6 +104,10 @@ _BODY_FOUND = re.compile(
     r"(?:(?:ông|bà|anh|chị|cháu|em|nạn nhân|nam sinh|nữ sinh)\s+)?"
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}}|một\s+\w+(?:\s+\w+)?)"
 )
+_NO_VICTIMS = re.compile(
+    r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương",
+    re.IGNORECASE,
+)
 _CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể")
 
 _SEIZURE_TRIGGER = re.compile(
@@ -337,7 +341,9 @@ def extract_casualties(doc: Document) -> Casualties | None:
     if hurt and hurt[0] > best.get("injured", (0, 0, 0))[0]:
         best["injured"] = hurt
     if not best:
-        return None
+        # "vụ cháy không gây thiệt hại về người": the text states that nobody died or was hurt
+        stated = _NO_VICTIMS.search(doc.text)
+        return Casualties(dead=0, injured=0, evidence=doc.evidence(*stated.span())) if stated else None
     # The evidence is one statement (the deaths when stated): a span from the first to the last
     # mention could cover unrelated text that then would be excluded from the figures.
     _, start, end = best.get("dead") or best["injured"]
