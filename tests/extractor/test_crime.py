@@ -384,3 +384,12 @@ def test_a_text_stating_nobody_was_hurt_counts_zero():
     assert _toll("Vụ cháy thiêu rụi 2 kho hàng, rất may không gây thiệt hại về người.") == (0, 0)
     assert _toll("Xe khách lật nghiêng, không ai bị thương.") == (0, 0)
     assert _toll("Vụ cháy kho hàng đang được điều tra.") is None
+
+
+def test_the_act_a_suspect_is_held_for_is_the_charge_when_no_crime_is_named():
+    text = "Tổ công tác bắt quả tang Hầu A Chư (SN 1995) đang vận chuyển trái phép chất ma túy."
+    assert [s.charges for s in extract_suspects(Document(text))] == [["vận chuyển trái phép chất ma túy"]]
+    text = "Công an xã tạm giữ Vàng Văn Sử (SN 1989) về hành vi đánh bạc trái phép, theo quy định."
+    assert [s.charges for s in extract_suspects(Document(text))] == [["đánh bạc trái phép"]]
+    text = "Khởi tố bị can Vàng Văn Sử (SN 1989) về tội Đánh bạc, về hành vi tụ tập."
+    assert [s.charges for s in extract_suspects(Document(text))] == [["Đánh bạc"]]

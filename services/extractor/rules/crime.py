@@ -68,6 +68,15 @@ _CHARGE = re.compile(
     r"\s*(?=[”\";:.()\n]|,\s|\s+(?:theo|quy định|xảy ra|đối với|xảy|tại)\s)"
 )
 
+# The act a suspect is held for, told without "tội": "về hành vi tàng trữ trái phép chất ma túy",
+# "bắt quả tang … đang mua bán trái phép chất ma túy".
+_ACT = re.compile(
+    r"(?:(?:về|có)\s+hành\s+vi|đang)\s+(?P<charge>(?:mua\s+bán|tàng\s+trữ|vận\s+chuyển|tổ\s+chức\s+sử\s+dụng|"
+    r"sản\s+xuất|sử\s+dụng)\s+trái\s+phép\s+(?:chất\s+)?ma\s+t(?:úy|uý)|(?<=hành vi )[^,;.()\n]{4,80}?)"
+    r"(?=\s*[,;.()\n]|\s+(?:theo|tại|trên|ở|xảy ra)\s|$)",
+    re.IGNORECASE,
+)
+
 _CASUALTY_NUM = rf"(?:{NUMBER}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 _VICTIMS = alternation("casualties", "victims")
 # up to three words describing the victims ("học sinh lớp 9", "công nhân nhà máy"), not a next clause
@@ -244,7 +253,9 @@ def extract_suspects(doc: Document) -> list[Suspect]:
             continue
         residence = _RESIDENCE.search(after[:160])
         sentence = doc.sentence_at(start)
-        charges = [m["charge"].strip() for m in _CHARGE.finditer(sentence.text)]
+        charges = [m["charge"].strip() for m in _CHARGE.finditer(sentence.text)] or [
+            m["charge"].strip() for m in _ACT.finditer(sentence.text)
+        ]
         bracket = re.match(r"\s*\([^()]{0,120}\)", after)
         last_end = end + (bracket.end() if bracket else 0)
         existing = found.get(name)
