@@ -253,3 +253,16 @@ def test_cues_in_either_spelling_and_awards_without_a_certificate():
     )
     assert "commendation" in _types("Chiều 3/4, Giám đốc Công an tỉnh đến trao thưởng cho Ban chuyên án.")
     assert "commendation" in _types("Lễ truy tặng Huân chương Bảo vệ Tổ quốc cho liệt sĩ Lò Văn Pọm.")
+
+
+def test_an_arrest_title_over_a_text_of_charges_is_a_prosecution():
+    text = (
+        "Bắt giữ đối tượng Lò Văn Tư về tội trộm cắp tài sản\n"
+        "Công an huyện Mường Tè vừa khởi tố vụ án, khởi tố bị can Lò Văn Tư (SN 1991) về tội Trộm cắp."
+    )
+    assert _types(text) == {"prosecution"}
+    text = (
+        "Bắt giữ đối tượng Lò Văn Tư về tội trộm cắp tài sản\n"
+        "Ngày 3/5, Công an huyện đã bắt giữ Lò Văn Tư (SN 1991), khởi tố bị can về tội Trộm cắp tài sản."
+    )
+    assert _types(text) >= {"arrest", "prosecution"}
