@@ -169,7 +169,7 @@ def _arrest(rng: random.Random, when: datetime) -> tuple[str, str, list[str]]:
     committed = _before(rng, when, most_hours=24 * 20)  # charged days or weeks after the deed
     title = f"Bắt giữ đối tượng {suspect} về tội {charge.lower()}"
     lead = (
-        f"Công an {rng.choice(DISTRICTS)} vừa khởi tố vụ án, khởi tố bị can {suspect} (SN "
+        f"Công an {rng.choice(DISTRICTS)} vừa bắt giữ, khởi tố vụ án, khởi tố bị can {suspect} (SN "
         f"{born}) về tội {charge}."
     )
     body = [
