@@ -109,7 +109,8 @@ def type_scores(doc: Document) -> dict[EventType, float]:
     scores: dict[EventType, float] = {}
     text, head = one_spelling(doc.text.lower()), one_spelling(head.lower())
     history_arrests = 0  # arrest cues in "Trước đó …" / "Theo cáo trạng …" paragraphs
-    body_arrests = 0  # arrest cues outside the title and the first line
+    text_arrests = 0  # arrest cues below the title (``doc.title``, else the text's short first line)
+    title_end = 0 if doc.title else head_end
     for m in _ALL_CUES.finditer(head):
         event_type = _GROUP_TYPES[m.lastgroup]
         scores[event_type] = scores.get(event_type, 0.0) + _HEAD_WEIGHT
@@ -126,8 +127,8 @@ def type_scores(doc: Document) -> dict[EventType, float]:
             if m.start() >= head_end and _HISTORY_LINE.match(doc.text, line_start):
                 history_arrests += 1
         weight = _HEAD_WEIGHT if m.start() < head_end else 1.0
-        if event_type == "arrest" and m.start() >= head_end:
-            body_arrests += 1
+        if event_type == "arrest" and m.start() >= title_end:
+            text_arrests += 1
         if m.group() in _WEAK_CUES:
             weight /= 2
         scores[event_type] = scores.get(event_type, 0.0) + weight
@@ -136,7 +137,7 @@ def type_scores(doc: Document) -> dict[EventType, float]:
         scores.pop("arrest", None)
     # "Bắt giữ đối tượng …" as the title of a text that only tells of charges ("khởi tố bị can"): the
     # body says what happened, a prosecution; the title's verb is the paper's, not an arrest report.
-    if "arrest" in scores and body_arrests == 0 and scores.get("prosecution", 0) >= 1:
+    if "arrest" in scores and text_arrests == 0 and scores.get("prosecution", 0) >= 1:
         scores.pop("arrest", None)
     # "tạm giữ tài xế để điều tra" closing an accident or fire report is a passing mention.
     if scores.get("arrest", 0) <= 1 and any(scores.get(t, 0) >= 3 for t in ("traffic_accident", "fire")):
