@@ -33,7 +33,6 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     """One pass over the events that name suspects; their rows follow the officials' ordinals."""
-    from services.storage.names import person_key_rows
     from services.storage.search import fold
 
     conn = op.get_bind()
@@ -64,15 +63,18 @@ def _backfill() -> None:
             for i, suspect in enumerate(event["suspects"])
         ]
         if len(person_rows) >= BACKFILL_BATCH:
-            _insert(people, keys, person_rows, person_key_rows)
+            _insert(people, keys, person_rows)
             person_rows = []
     if person_rows:
-        _insert(people, keys, person_rows, person_key_rows)
+        _insert(people, keys, person_rows)
 
 
-def _insert(people: sa.TableClause, keys: sa.TableClause, rows: list[dict[str, Any]], key_rows: Any) -> None:
+def _insert(people: sa.TableClause, keys: sa.TableClause, rows: list[dict[str, Any]]) -> None:
+    """The suspects' people rows and their name keys (the writer's own ``person_key_rows``)."""
+    from services.storage.names import person_key_rows
+
     op.get_bind().execute(people.insert(), rows)
-    op.get_bind().execute(keys.insert(), key_rows(rows))
+    op.get_bind().execute(keys.insert(), person_key_rows(rows))
 
 
 def downgrade() -> None:
