@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from schemas.event import EVENT_TYPES
-from services.storage import queries, writer
+from services.storage import queries, rollup, writer
 from services.storage.db import make_engine, optimize_search_index, upgrade
 from services.storage.names import person_key_rows
 from services.storage.queries import EventFilter
@@ -173,6 +173,8 @@ def fill(engine: sa.Engine, n: int) -> float:
             batch = ([], [], [], [], [])
     if batch[1]:
         _insert(engine, *batch)
+    with engine.begin() as conn:  # the rows went in around the writer: count them as it would
+        rollup.rebuild(conn)
     if engine.dialect.name == "sqlite":
         # PostgreSQL derives search_tsv itself; SQLite's FTS5 index is filled here unless triggers did.
         with engine.begin() as conn:

@@ -1,7 +1,8 @@
 """Aggregate reads for the web app: facet counts, a day/week timeline by type, top campaigns.
 
-Facets and the timeline are counts of every matching row (like ``queries.stats``, 50–250 ms on 1M
-events), and one page asks for several at once, so their answers are kept for a short while per
+Facets and the timeline are counts of the matching rows, read from the count rollup when it
+answers the filter (``services.storage.rollup``) and from ``events`` otherwise (like
+``queries.stats``), and one page asks for several at once, so their answers are kept for a short while per
 database and filter (:class:`RecentAnswers`): the pages of one analyst's session share them, and a
 new event shows up within ``TTL_SECONDS``. Campaigns live only in the Event JSON, so they are
 counted over the newest matching events read through :func:`queries.search_events`.
@@ -21,9 +22,8 @@ from typing import Any, Literal, TypeVar
 import sqlalchemy as sa
 
 from schemas.times import VIETNAM_TZ
-from services.storage import conditions, planner, queries
+from services.storage import planner, queries, rollup
 from services.storage.filters import EventFilter
-from services.storage.tables import events
 
 T = TypeVar("T")
 TTL_SECONDS = 30.0
@@ -144,11 +144,11 @@ def timeline(engine: sa.Engine, f: EventFilter) -> Timeline | None:
 
 def _read_timeline(engine: sa.Engine, f: EventFilter) -> Timeline | None:
     with engine.connect() as conn:
-        column = events.c[f.date_field]
-        where = conditions.where(conn, f, planner.SETTINGS)
+        counted = rollup.counting(conn, f, planner.SETTINGS)
+        column = counted.date_column(f.date_field)
         # min and max in two queries: each is one walk of the date index (together, a scan)
         newest, oldest = (
-            conn.execute(sa.select(aggregate(column)).where(*where)).scalar()
+            conn.execute(sa.select(aggregate(column)).where(*counted.where)).scalar()
             for aggregate in (sa.func.max, sa.func.min)
         )
         if newest is None:
@@ -156,12 +156,17 @@ def _read_timeline(engine: sa.Engine, f: EventFilter) -> Timeline | None:
         last = f.date_to or _as_day(newest)
         first = f.date_from or max(_as_day(oldest), last - timedelta(days=TIMELINE_DAYS - 1))
         step: Step = "day" if (last - first).days < DAY_STEP_MAX_DAYS else "week"
-        bounded = f.model_copy(update={"date_from": first, "date_to": last})
-        bucket = (_day(conn, f.date_field) if step == "day" else _week(conn, f.date_field)).label("bucket")
+        bounded = rollup.counting(
+            conn, f.model_copy(update={"date_from": first, "date_to": last}), planner.SETTINGS
+        )
+        day = bounded.day(conn, f.date_field)
+        bucket = (day if step == "day" else _week(conn, day)).label("bucket")
+        event_type = bounded.column("event_type")
         query = (
-            sa.select(bucket, events.c.event_type, sa.func.count().label("count"))
-            .where(column.is_not(None), *conditions.where(conn, bounded, planner.SETTINGS))
-            .group_by(bucket, events.c.event_type)
+            sa.select(bucket, event_type, bounded.count.label("count"))
+            .select_from(bounded.table)
+            .where(column.is_not(None), *bounded.where)
+            .group_by(bucket, event_type)
         )
         counts = {(_as_day(day), event_type): int(count) for day, event_type, count in conn.execute(query)}
     return Timeline(step, first, last, counts)
@@ -177,19 +182,8 @@ def _as_day(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def _day(conn: sa.Connection, field: str) -> sa.ColumnElement[Any]:
-    """The calendar day of ``field`` (published_at in Vietnam time, as the date filters read it)."""
-    column: sa.ColumnElement[Any] = events.c[field]
-    if field == "occurred_on":
-        return column
-    if conn.dialect.name == "postgresql":
-        return sa.cast(sa.func.timezone("Asia/Ho_Chi_Minh", column), sa.Date)
-    return sa.func.date(column, "+7 hours")
-
-
-def _week(conn: sa.Connection, field: str) -> sa.ColumnElement[Any]:
-    """The Monday starting the week of ``field``'s day."""
-    day = _day(conn, field)
+def _week(conn: sa.Connection, day: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The Monday starting the week of ``day``."""
     if conn.dialect.name == "postgresql":
         return sa.cast(sa.func.date_trunc("week", day), sa.Date)
     return sa.func.date(day, "-6 days", "weekday 1")

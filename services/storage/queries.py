@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from schemas.event import ArticleRef
-from services.storage import conditions, planner
+from services.storage import conditions, planner, rollup
 from services.storage.filters import (
     DEFAULT_LIMIT,
     GROUP_BYS,
@@ -200,6 +200,7 @@ def stats(
     """Event counts per combination of the ``group_by`` keys (ordered by those keys).
 
     ``month`` is the ``YYYY-MM`` of the filter's ``date_field`` (occurred_on unless told otherwise).
+    Read from the count rollup when it answers the filter (:func:`rollup.counting`).
     """
     filter = filter or EventFilter()
     unknown = [name for name in group_by if name not in GROUP_BYS]
@@ -207,11 +208,12 @@ def stats(
         raise ValueError(f"cannot group by {', '.join(unknown)}; choose from {', '.join(GROUP_BYS)}")
     keys = list(dict.fromkeys(group_by))
     with engine.connect() as conn:
-        expressions = [_group_expression(conn, name, filter.date_field).label(name) for name in keys]
+        counted = rollup.counting(conn, filter, planner.SETTINGS)
+        expressions = [_group_expression(conn, counted, name, filter.date_field).label(name) for name in keys]
         query = (
-            sa.select(*expressions, sa.func.count().label("count"))
-            .select_from(events)
-            .where(*conditions.where(conn, filter, planner.SETTINGS))
+            sa.select(*expressions, counted.count.label("count"))
+            .select_from(counted.table)
+            .where(*counted.where)
             .group_by(*expressions)
             .order_by(*(sa.nulls_last(expression.asc()) for expression in expressions))
         )
@@ -224,10 +226,16 @@ def check_database(engine: sa.Engine) -> None:
         conn.execute(sa.select(events.c.event_id).limit(1)).all()
 
 
-def _group_expression(conn: sa.Connection, name: str, date_field: str) -> sa.ColumnElement[Any]:
+def _group_expression(
+    conn: sa.Connection, counted: rollup.Counting, name: str, date_field: str
+) -> sa.ColumnElement[Any]:
     if name != "month":
-        return events.c[name]
-    column: sa.ColumnElement[Any] = events.c[date_field]
+        return counted.column(name)
+    column: sa.ColumnElement[Any] = counted.date_column(date_field)
+    if counted.from_rollup:  # a calendar day already
+        if conn.dialect.name == "postgresql":
+            return sa.func.to_char(column, "YYYY-MM")
+        return sa.func.strftime("%Y-%m", column)
     if conn.dialect.name == "postgresql":
         if date_field == "published_at":
             column = sa.func.timezone("Asia/Ho_Chi_Minh", column)

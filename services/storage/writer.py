@@ -23,7 +23,7 @@ Written with SQL Core over the SQLModel tables rather than ORM objects: one INSE
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +37,7 @@ from sqlalchemy.sql.dml import Insert
 
 from schemas.event import Event, Province
 from services.common import provinces
+from services.storage import rollup
 from services.storage.names import person_key_rows
 from services.storage.search import facet_tokens, fold, month_tokens
 from services.storage.tables import articles, awards, events, people, person_keys
@@ -295,6 +296,10 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
         keep += fresh
         texts[article_id] = text
 
+    existing = {eid for state in stored.values() for eid, _ in state.events}
+    counts: Counter[rollup.Key] = Counter()  # the rollup's changes, applied in this transaction
+    replaced = obsolete + [e.event_id for e in keep if e.event_id in existing]
+    counts.subtract(rollup.stored_keys(conn, replaced))
     if obsolete:
         for start in range(0, len(obsolete), 500):
             chunk = obsolete[start : start + 500]
@@ -302,6 +307,7 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
             conn.execute(events.delete().where(events.c.event_id.in_(chunk)))
         result.replaced_deleted = len(obsolete)
     if not keep:
+        rollup.apply(conn, counts)
         return result
 
     article_rows: dict[str, dict] = {}
@@ -315,7 +321,8 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
         person_rows += persons
         key_rows += keys
         award_rows += grants
-    existing = {eid for state in stored.values() for eid, _ in state.events}
+    counts.update(rollup.key_of(row) for row in event_rows)
+    rollup.apply(conn, counts)
     _store(conn, articles, list(article_rows.values()), set(stored))
     _store(conn, events, event_rows, existing)
     kept_ids = [r["event_id"] for r in event_rows if r["event_id"] in existing]  # new events have no children
