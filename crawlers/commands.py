@@ -212,18 +212,11 @@ def detect(
 
 def _read_state() -> tuple[dict[str, Any], dict[str, Any]]:
     """Last runs and last checks; both empty without a state file (a listing creates none)."""
-    from crawlers.state import CrawlState
+    from crawlers.state import existing_state
     from services.common.settings import get_settings
-    from services.common.sqlite_files import missing_sqlite_file
 
-    url = get_settings().crawl_state_url
-    if missing_sqlite_file(url) is not None:
-        return {}, {}
-    state = CrawlState(url)
-    try:
-        return state.sources_last_run(), state.last_checks()
-    finally:
-        state.close()
+    with existing_state(get_settings().crawl_state_url) as state:
+        return (state.sources_last_run(), state.last_checks()) if state else ({}, {})
 
 
 def _by_province(registry: Any) -> list[tuple[str, list[Any]]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from schemas.ids import canonical_url
+from services.common.sqlite_files import missing_sqlite_file
 
 _metadata = MetaData()
 
@@ -356,3 +359,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@contextmanager
+def existing_state(url: str) -> Iterator[CrawlState | None]:
+    """The crawl state at ``url`` to read, closed after; None when it is a SQLite file that does not
+    exist (nothing ran yet), so that reading it creates no file."""
+    if missing_sqlite_file(url) is not None:
+        yield None
+        return
+    state = CrawlState(url)
+    try:
+        yield state
+    finally:
+        state.close()

@@ -9,9 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from crawlers.sources import SourceRegistry, load_sources, resolve_path
-from crawlers.state import CrawlState
+from crawlers.state import existing_state
 from services.common.settings import Settings
-from services.common.sqlite_files import missing_sqlite_file
 
 
 @dataclass(frozen=True)
@@ -48,13 +47,10 @@ def rows(settings: Settings) -> list[SourceRow]:
     registry = _registry(str(path), path.stat().st_mtime_ns)
     last: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = {}
-    if missing_sqlite_file(settings.crawl_state_url) is None:
-        state = CrawlState(settings.crawl_state_url)
-        try:
+    with existing_state(settings.crawl_state_url) as state:
+        if state is not None:
             last = state.sources_last_run()
             counts = {src.id: state.article_count(src.id) for src in registry}
-        finally:
-            state.close()
     found = []
     for src in registry:
         run = last.get(src.id)
