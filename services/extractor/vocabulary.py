@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -12,14 +13,15 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 
 @cache
-def _file(name: str) -> dict[str, list[str]]:
-    loaded: dict[str, list[str]] = yaml.safe_load((_DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+def load(name: str) -> dict[str, Any]:
+    """``data/<name>.yaml``, read once."""
+    loaded: dict[str, Any] = yaml.safe_load((_DATA / f"{name}.yaml").read_text(encoding="utf-8"))
     return loaded
 
 
 def words(name: str, key: str) -> tuple[str, ...]:
     """The list ``key`` of ``data/<name>.yaml``."""
-    return tuple(_file(name)[key])
+    return tuple(load(name)[key])
 
 
 def alternation(name: str, *keys: str) -> str:

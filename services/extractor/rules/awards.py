@@ -22,20 +22,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from schemas.event import Award
 from services.common.provinces import table
 from services.extractor.rules.document import Document, Span
 from services.extractor.rules.names import LOWER, UPPER, is_place, name_pattern, place_names
 from services.extractor.rules.positions import HEAD_RE
+from services.extractor.vocabulary import load
 
-_VOCAB: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).resolve().parent.parent / "data" / "awards.yaml").read_text(encoding="utf-8")
-)
+_VOCAB: dict[str, Any] = load("awards")
 
 
 def _alt(key: str) -> str:
