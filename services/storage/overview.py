@@ -16,12 +16,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 
-from schemas.times import VIETNAM_TZ
 from services.storage import planner, queries, rollup
 from services.storage.filters import EventFilter
 
@@ -177,8 +176,7 @@ def _as_day(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(VIETNAM_TZ).date()
+        return rollup.vietnam_day(value)
     return date.fromisoformat(str(value)[:10])
 
 

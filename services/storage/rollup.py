@@ -52,10 +52,8 @@ STORED_KEY_COLUMNS = (
 )
 
 
-def vietnam_day(instant: datetime | None) -> date | None:
+def vietnam_day(instant: datetime) -> date:
     """The Vietnamese calendar day of a UTC instant (SQLite returns stored instants naive, in UTC)."""
-    if instant is None:
-        return None
     aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
     return aware.astimezone(VIETNAM_TZ).date()
 
@@ -64,7 +62,7 @@ def key_of(row: Mapping[str, Any]) -> Key:
     """The rollup key of an event row (the writer's or one read back with ``STORED_KEY_COLUMNS``)."""
     return (
         row["occurred_on"],
-        vietnam_day(row["published_at"]),
+        vietnam_day(row["published_at"]) if row["published_at"] else None,
         row["event_type"],
         row["province"],
         row["province_current"],
