@@ -22,7 +22,7 @@ def test_issuer_is_the_subject_when_there_is_no_cua():
     text = "Giám đốc Công an tỉnh Sơn La tặng Giấy khen cho 6 tập thể và 11 cá nhân có thành tích."
     assert awards(text) == [(["Giấy khen"], "Giám đốc Công an tỉnh", 6, 11, None)]
     text = "Theo đó, UBND TP.Cần Thơ tặng Bằng khen 4 tập thể, 9 cá nhân có thành tích đột xuất."
-    assert awards(text) == [(["Bằng khen"], "UBND TP.Cần Thơ", 4, 9, None)]
+    assert awards(text) == [(["Bằng khen"], "UBND TP.", 4, 9, None)]
 
 
 def test_issuer_after_cua_wins_over_the_person_handing_out():
@@ -206,7 +206,7 @@ def test_issuer_drops_the_holders_name():
     text = "Bộ trưởng Bộ Tư pháp Lê Thành Long tặng Bằng khen cho 5 cá nhân."
     assert awards(text) == [(["Bằng khen"], "Bộ trưởng Bộ Tư pháp", None, 5, None)]
     text = "Lãnh đạo tỉnh trao thư khen của Bí thư Tỉnh ủy Hà Giang Đặng Quốc Khánh cho Thượng úy Lò Văn Hải."
-    assert awards(text) == [(["Thư khen"], "Bí thư Tỉnh ủy Hà Giang", None, None, None)]
+    assert awards(text) == [(["Thư khen"], "Bí thư Tỉnh ủy", None, None, None)]
     text = "Bộ trưởng Trần Văn Minh biểu dương thành tích của các đơn vị và quyết định thưởng cho Phòng PC02."
     assert awards(text) == [([], "Bộ trưởng", None, None, None)]
 
@@ -408,3 +408,33 @@ def test_collectives_comma_individuals_is_a_total_and_villagers_are_individuals(
         4,
         None,
     )
+
+
+def test_the_place_after_any_unit_word_is_dropped_from_the_issuer():
+    """Construction: an authority of a commune, a party committee or a youth union, its place glued to
+    an abbreviation's dot or written as a hyphenated foreign name: the authority without its place."""
+    issuers = {
+        "Ủy ban nhân dân xã Tà Xùa": "Ủy ban nhân dân xã",
+        "Bí thư Tỉnh ủy Sơn La": "Bí thư Tỉnh ủy",
+        "Tỉnh Đoàn Lạng Sơn": "Tỉnh Đoàn",
+        "UBND TP.Đà Nẵng": "UBND TP.",
+        "UBND tỉnh Bô-kẹo": "UBND tỉnh",
+    }
+    for written, issuer in issuers.items():
+        text = f"{written} đã tặng Giấy khen cho 2 tập thể có thành tích xuất sắc."
+        assert _grants_of(text) == [(["Giấy khen"], issuer, 2, None, None)], written
+
+
+def test_kinds_listed_under_one_verb_share_its_subject():
+    """Construction: "X trao A cho 2 tập thể, B cho 5 cá nhân": the second kind's verb is gapped."""
+    text = "UBND tỉnh trao tặng Cờ thi đua cho 2 tập thể, Bằng khen cho 4 tập thể và 5 cá nhân."
+    assert _grants_of(text) == [
+        (["Cờ thi đua"], "UBND tỉnh", 2, None, None),
+        (["Bằng khen"], "UBND tỉnh", 4, 5, None),
+    ]
+
+
+def test_a_cooperating_unit_is_not_part_of_the_issuer():
+    """Construction: "X phối hợp Y trao …" / "X chủ trì …": the issuer ends at the verb."""
+    text = "Giám đốc Công an tỉnh phối hợp Công an huyện trao Giấy khen cho 3 quần chúng."
+    assert _grants_of(text) == [(["Giấy khen"], "Giám đốc Công an tỉnh", None, 3, None)]

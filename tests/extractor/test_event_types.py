@@ -266,3 +266,26 @@ def test_an_arrest_title_over_a_text_of_charges_is_a_prosecution():
         "Ngày 3/5, Công an huyện đã bắt giữ Lò Văn Tư (SN 1991), khởi tố bị can về tội Trộm cắp tài sản."
     )
     assert _types(text) >= {"arrest", "prosecution"}
+
+
+def test_a_reward_for_one_case_keeps_the_case_as_a_subject():
+    """Construction: "thưởng nóng" / "giấy khen đột xuất" for one case, told with the case."""
+    reward = (
+        "Khen thưởng đột xuất hai người dân dũng cảm\n"
+        "Chiều 3/4, Công an huyện Tân Hòa trao giấy khen đột xuất của Giám đốc Công an tỉnh cho hai "
+        "người dân. Trước đó, hai anh đã cùng tổ tuần tra truy đuổi và bắt cướp trên đường liên xã."
+    )
+    assert _types(reward) >= {"commendation", "arrest"}
+    review = (
+        "Hội nghị tổng kết công tác năm\n"
+        "Sáng 3/1, Công an tỉnh tổ chức hội nghị tổng kết. Trong năm, lực lượng đã bắt giữ 120 đối tượng. "
+        "Dịp này, Giám đốc Công an tỉnh khen thưởng 12 tập thể."
+    )
+    assert "arrest" not in _types(review)
+
+
+def test_arrest_told_as_a_passive_or_a_gang_caught():
+    """Construction: "bị bắt", "bắt một băng nhóm", "bắt trộm", "khống chế đối tượng"."""
+    assert "arrest" in _types("Kẻ trộm xe máy bị bắt sau hai giờ\nNghi phạm đã bị bắt tại bến xe phía nam.")
+    assert "arrest" in _types("Nhanh chóng truy vết\nTổ công tác bắt một băng nhóm chuyên trộm cắp tài sản.")
+    assert "arrest" in _types("Người dân hỗ trợ\nHai thanh niên cùng công an xã khống chế được đối tượng.")

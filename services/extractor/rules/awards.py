@@ -116,7 +116,11 @@ _AUTHORITY = re.compile(
 _SUBJECT_SPLIT = re.compile(rf"[,;:(]|\s[-–]\s|(?<=[{LOWER}])-(?=\s*[{UPPER}])|\sđược\s")
 _SUBJECT_FILLER = re.compile(rf"(?:^|\s)(?:{_alt('subject_fillers')})\s*$", re.IGNORECASE)
 _ORGANISER = re.compile(rf"(?<!\w)(?:{_alt('organiser_words')})(?!\w)", re.IGNORECASE)
-_PLACE_TAIL = re.compile(rf"(?P<keep>(?<!\w)(?:{_alt('place_units')}))(?:\s+[{UPPER}][{LOWER}]*)+\s*$")
+# a place name: capitalised words, hyphenated syllables of a transcribed foreign name ("Bô-ly-khăm-xây"),
+# glued to an abbreviation's dot ("TP.Hà Nội")
+_PLACE_TAIL = re.compile(
+    rf"(?P<keep>(?<!\w)(?:{_alt('place_units')}))(?:(?:\s+|(?<=\.))[{UPPER}][{LOWER}]*(?:-[{LOWER}]+)*)+\s*$"
+)
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
     r"\s+(?:ẢNH|Ảnh)(?:\s*:.*)?$"
@@ -124,6 +128,8 @@ _PHOTO_CREDIT = re.compile(
 _GLUED_VERB = re.compile(rf"(?<=[{LOWER}])đã$")  # "Bộ Công anđã gửi": a space lost in the page
 
 # "trao thưởng và bằng khen": the reward and the kind are one grant, "trao" its verb.
+# Only separators between a counted grant and the next kind: the verb and its subject are gapped.
+_GAPPED = re.compile(r"\s*[,;]?\s*(?:và\s+)?")
 _REWARD_AND = re.compile(r"\s+thưởng\s+và\s*$", re.IGNORECASE)
 _REASON = re.compile(r"\s(?:vì|có\s+thành\s+tích|đã\s+có)\s")
 # After the first count, a new clause with its own grant verb starts another grant.
@@ -384,9 +390,12 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
         else:
             _recipients_before(grant, text, sentence, grants)
         if not grant.issuers and not grant.issuer_pending:
-            grant.set_issuers(
-                _verb_subject(text, grants[-1].end if grants else sentence.start, start), _SUBJECT
-            )
+            if grants and grants[-1].issuers and _GAPPED.fullmatch(text, grants[-1].end, start):
+                grant.set_issuers(grants[-1].issuers, grants[-1].source)  # "X trao A cho 2 …, B cho 11 …"
+            else:
+                grant.set_issuers(
+                    _verb_subject(text, grants[-1].end if grants else sentence.start, start), _SUBJECT
+                )
         if not grant.counted() and not _ANY_VERB.search(text, sentence.start, start):
             continue  # a kind named, not handed out ("phấn đấu đạt Cờ thi đua")
         grants.append(grant)

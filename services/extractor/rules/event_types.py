@@ -29,7 +29,9 @@ _CUES: dict[EventType, str] = {
     "arrest": r"bắt quả tang|bắt giữ|bắt khẩn cấp|"
     r"tạm giữ(?!\s+(?:\d+\s+)?(?:phương tiện|xe|giấy|tang vật|hàng|tài sản))|"
     r"bắt được|truy bắt|bắt \d+ đối tượng|"
-    r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|di lý",
+    r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|di lý|bị bắt|bắt (?:cướp|trộm|kẻ gian)|"
+    r"bắt (?:một|hai|ba|\d+) (?:băng|nhóm|tên|nghi phạm|đối tượng)|"
+    r"khống chế (?:được )?(?:đối tượng|nghi phạm|tên)",
     "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|tuyên phạt|tuyên án|phiên tòa|án tù|"
     r"đề nghị truy tố|kết luận điều tra",
     "drug_case": alternation("seizures", "drugs"),
@@ -87,6 +89,11 @@ _CRIME_TYPES: tuple[EventType, ...] = (
     "rescue",
 )
 _REPORT_CRIME_THRESHOLD = 4.0
+# A reward for one case ("thưởng nóng", "giấy khen đột xuất") is told with the case: its arrest,
+# drugs or rescue are subjects, not a period's statistics.
+_CASE_REWARD = re.compile(
+    r"thưởng nóng|(?:khen|khen thưởng|thưởng|giấy khen|bằng khen) đột xuất", re.IGNORECASE
+)
 _HEAD_MAX_CHARS = 250  # a first line longer than this is body text, not a title
 _THRESHOLD: dict[EventType, float] = {
     "fraud_warning": 3.0,
@@ -148,7 +155,8 @@ def type_scores(doc: Document) -> dict[EventType, float]:
     if scores.get("wanted_notice", 0) <= scores.get("fraud_warning", 0) and _WARNING.search(doc.text):
         scores.pop("wanted_notice", None)
     # Reports quote the year's arrests, accidents and fires in passing: there those types need more.
-    if any(scores.get(t, 0) >= need for t, need in _REPORT_TYPES.items()):
+    reports = [t for t, need in _REPORT_TYPES.items() if scores.get(t, 0) >= need]
+    if reports and not (reports == ["commendation"] and _CASE_REWARD.search(doc.text)):
         for t in _CRIME_TYPES:
             if scores.get(t, 0) < _REPORT_CRIME_THRESHOLD:
                 scores.pop(t, None)
