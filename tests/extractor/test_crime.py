@@ -393,3 +393,12 @@ def test_the_act_a_suspect_is_held_for_is_the_charge_when_no_crime_is_named():
     assert [s.charges for s in extract_suspects(Document(text))] == [["đánh bạc trái phép"]]
     text = "Khởi tố bị can Vàng Văn Sử (SN 1989) về tội Đánh bạc, về hành vi tụ tập."
     assert [s.charges for s in extract_suspects(Document(text))] == [["Đánh bạc"]]
+
+
+def test_quintals_wildlife_and_containers_are_seizure_units():
+    """Vocabulary (data/seizures.yaml): "tạ" weighs, "cá thể" counts animals, a container counts itself."""
+    assert (3, "tạ", "pháo") in _seized("Tổ công tác thu giữ 3 tạ pháo tại nhà đối tượng.")
+    assert (5, "cá thể", "gấu ngựa") in _seized("Lực lượng chức năng thu giữ 5 cá thể gấu ngựa.")
+    assert (2, "container", "container") in [
+        (q, u, i.split()[0]) for q, u, i in _seized("Hải quan tạm giữ 2 container hàng hóa nhập lậu.")
+    ]
