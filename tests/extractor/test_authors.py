@@ -81,3 +81,28 @@ def test_names_in_capitals_joined_by_a_hyphen_and_a_compiler_note():
     assert [a.name for a in extract_authors(Document(text))] == ["Minh Tâm", "Quốc Bảo"]
     text = "Vụ việc đang được điều tra.\nThanh Hương (t/h)"
     assert [a.name for a in extract_authors(Document(text))] == ["Thanh Hương"]
+
+
+@pytest.mark.parametrize(
+    ("last_line", "names"),
+    [
+        # names in normal case joined by a hyphen without spaces
+        ("Hồng Nhung-Quốc Việt", ["Hồng Nhung", "Quốc Việt"]),
+        # the outlet's abbreviation after a slash, a collaborator's prefix
+        ("CTV Minh Khoa/BTN", ["Minh Khoa"]),
+        ("Lan Anh/TTXVN", ["Lan Anh"]),
+        # initials and a name in capitals
+        ("K.LONG - T.T.HOÀI", ["K.Long", "T.T.Hoài"]),
+    ],
+)
+def test_last_line_bylines_of_provincial_papers(last_line: str, names: list[str]) -> None:
+    text = f"Tuần tra đêm\nCông an xã tổ chức tuần tra trên tuyến quốc lộ.\n{last_line}"
+    assert [a.name for a in extract_authors(Document(text))] == names
+
+
+def test_initials_signing_the_last_sentence() -> None:
+    """Construction: initials at the end of the last paragraph's line ("… mở rộng vụ án. HV")."""
+    text = "Bắt đối tượng trộm cắp\nCông an huyện đang tiếp tục điều tra, mở rộng vụ án. HV"
+    assert [a.name for a in extract_authors(Document(text))] == ["HV"]
+    text = "Bắt đối tượng trộm cắp\nCông an huyện đang tiếp tục điều tra, mở rộng vụ án. PV"
+    assert extract_authors(Document(text)) == []

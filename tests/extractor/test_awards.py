@@ -438,3 +438,17 @@ def test_a_cooperating_unit_is_not_part_of_the_issuer():
     """Construction: "X phối hợp Y trao …" / "X chủ trì …": the issuer ends at the verb."""
     text = "Giám đốc Công an tỉnh phối hợp Công an huyện trao Giấy khen cho 3 quần chúng."
     assert _grants_of(text) == [(["Giấy khen"], "Giám đốc Công an tỉnh", None, 3, None)]
+
+
+def test_the_principal_of_thua_lenh_and_a_deputy_handing_out():
+    """Constructions: "X thừa lệnh Chủ tịch nước trao …" (the principal grants); "Phó Giám đốc … trao
+    Giấy khen" without "của" (a deputy hands out, the grant's issuer is not said)."""
+    text = "Chủ tịch UBND tỉnh thừa lệnh Chủ tịch nước trao Huân chương Chiến công hạng Ba cho Công an tỉnh."
+    assert _grants_of(text) == [(["Huân chương Chiến công hạng Ba"], "Chủ tịch nước", None, None, None)]
+    text = "Phó Giám đốc Công an tỉnh trao Giấy khen cho 4 cá nhân."
+    assert _grants_of(text) == [(["Giấy khen"], None, None, 4, None)]
+
+
+def test_a_kinds_title_in_quotes_belongs_to_the_kind():
+    text = "Dịp này, trao Kỷ niệm chương “Vì an ninh Tổ quốc” của Bộ Công an cho 15 cá nhân."
+    assert _grants_of(text) == [(["Kỷ niệm chương “Vì an ninh Tổ quốc”"], "Bộ Công an", None, 15, None)]

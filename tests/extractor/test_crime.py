@@ -402,3 +402,14 @@ def test_quintals_wildlife_and_containers_are_seizure_units():
     assert (2, "container", "container") in [
         (q, u, i.split()[0]) for q, u, i in _seized("Hải quan tạm giữ 2 container hàng hóa nhập lậu.")
     ]
+
+
+def test_killings_families_and_named_officers_as_casualties():
+    """Constructions: "sát hại/giết N người", a family group dying together ("2 mẹ con tử vong"), an
+    officer named with rank or "đồng chí" hurt ("làm Thiếu tá Lê Văn Bình bị thương")."""
+    c = extract_casualties(Document("Đối tượng đã sát hại 2 người rồi bỏ trốn."))
+    assert c is not None and c.dead == 2
+    c = extract_casualties(Document("Đám cháy khiến 2 mẹ con tử vong tại chỗ."))
+    assert c is not None and c.dead == 2
+    c = extract_casualties(Document("Đối tượng chống trả, làm Thiếu tá Lê Văn Bình bị thương ở tay."))
+    assert c is not None and c.injured == 1

@@ -30,7 +30,10 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 # "A - B", "A, B", "A và B", and "TRÍ NHÂN-HUY HẢI" (a hyphen between names in capitals)
-_SPLIT = re.compile(rf"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+|(?<=[{UPPER}])[-–](?=[{UPPER}])")
+# and "Bích Thuận-Thành Long" (a hyphen between a name's end and the next name's capital)
+_SPLIT = re.compile(rf"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+|(?<=[{UPPER}{LOWER}])[-–](?=[{UPPER}])")
+# The outlet's abbreviation after the name ("Như Phương/THĐT", "Minh Hà/TTXVN"): not an author.
+_OUTLET = re.compile(rf"\s*/\s*[{UPPER}]{{3,}}\s*$")
 _BRACKETS = re.compile(r"\s*\([^)]*\)\s*")
 _DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB|CTV)\.?\s+", re.IGNORECASE)
 _NOT_AUTHORS = frozenset({"ctv", "pv", "btv", "nhóm pv", "tổng hợp", "st", "sưu tầm", "ảnh", "video"})
@@ -47,8 +50,14 @@ _UNIT_WORDS = frozenset(
 )
 
 
-# A pen name made of an initial and a name: "T.Hải", "N. Hương", "K.Long".
-_INITIAL_PEN_NAME = re.compile(rf"[{UPPER}]\.\s?[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?")
+# A pen name made of initials and a name: "T.Hải", "N. Hương", "P.L.H.Hà".
+_INITIAL_PEN_NAME = re.compile(rf"(?:[{UPPER}]\.\s?){{1,3}}[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?")
+# The same in capitals ("T.HƯƠNG", "P.L.H.HÀ"): the initials stay, the name takes normal case.
+_CAPS_INITIAL_NAME = re.compile(
+    rf"(?P<initials>(?:[{UPPER}]\.\s?){{1,3}})(?P<name>[{UPPER}]{{2,}}(?:\s[{UPPER}]{{2,}})?)"
+)
+# Initials signing the last sentence on its own line's end ("… điều tra mở rộng. QA").
+_TRAILING_INITIALS = re.compile(rf"[.!?…]\s+(?P<name>[{UPPER}]{{2,3}})$")
 
 
 # A pen name of initials alone: "QA", "X.S", "N.T.H" (two or three letters; "PV" is no one's name).
@@ -70,9 +79,21 @@ def _pen_name(name: str) -> bool:
     )
 
 
+def _normal_name(name: str) -> str:
+    """ "QA" stays "QA", "T.HƯƠNG" → "T.Hương", "MINH TÂM" → "Minh Tâm"."""
+    if _INITIALS_PEN_NAME.fullmatch(name):
+        return name
+    caps = _CAPS_INITIAL_NAME.fullmatch(name)
+    if caps:
+        return caps["initials"] + normal_case(caps["name"])
+    return normal_case(name)
+
+
 def _names(raw: str) -> list[str]:
     out = []
-    for part in _SPLIT.split(_BRACKETS.sub(" ", raw)):  # "(t/h)", "(TTXVN)": no name, no separator
+    for part in _SPLIT.split(
+        _BRACKETS.sub(" ", _OUTLET.sub("", raw))
+    ):  # "(t/h)", "(TTXVN)": no name, no separator
         name = _DROP.sub(" ", part).strip(" .,:;-–")
         name = " ".join(name.split())
         if (
@@ -84,7 +105,7 @@ def _names(raw: str) -> list[str]:
             continue
         if len(name.split()) > 5 or not all(w[:1].isupper() for w in name.split()):
             continue  # a unit ("Công an huyện X") or a phrase, not a name
-        out.append(name if _INITIALS_PEN_NAME.fullmatch(name) else normal_case(name))  # "QA" stays "QA"
+        out.append(_normal_name(name))
     return out
 
 
@@ -118,6 +139,9 @@ def extract_authors(doc: Document) -> list[Author]:
             names = _names(last.text)
             if names and all(_pen_name(n) for n in names):
                 found += [(n, last.start, last.end) for n in names]
+        signed = _TRAILING_INITIALS.search(last.text) if last is not None and not found else None
+        if last is not None and signed and signed["name"].casefold() not in _NOT_AUTHORS:
+            found.append((signed["name"], last.start + signed.start("name"), last.end))
     seen: set[str] = set()
     out = []
     for name, start, end in found:

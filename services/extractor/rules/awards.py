@@ -52,6 +52,8 @@ _KIND = re.compile(
     rf"(?P<name>(?:\s+(?i:{_alt('order_names')})(?!\w)|\s+{_WORD}(?:\s+{_NAME_WORD}){{0,8}})?)"
     rf"(?:(?P<cls>\s+hạng\s+(?i:{_alt('classes')}))|\s+các\s+hạng)?)"
     rf"(?P<qual>\s+(?:{_alt('kind_qualifiers')}))?(?!\w)"
+    # its title in quotes: Kỷ niệm chương “Bảo vệ an ninh Tổ quốc”
+    r"(?P<quoted>\s*[“\"][^”\"\n]{1,80}[”\"])?"
 )
 # A kind right after a kind-less verb ("tặng thưởng Huân chương …", "trao thưởng và bằng khen").
 _KIND_NEXT = re.compile(rf"(?:\s*và\s+)?{_KIND.pattern}")
@@ -183,7 +185,7 @@ def _is_kind(m: re.Match[str]) -> bool:
 def _kind_name(m: re.Match[str]) -> str:
     base = m.group("base") or m.group("named")
     words = [_CANONICAL_KIND[" ".join(base.split()).casefold()]]
-    words += [m.group(g) for g in ("name", "cls", "qual") if m.group(g)]
+    words += [m.group(g) for g in ("name", "cls", "qual", "quoted") if m.group(g)]
     return " ".join(" ".join(words).split())
 
 
@@ -272,7 +274,8 @@ def _subject_issuers(subject: str) -> list[str]:
     body = _ISSUER_FROM.match(piece, auth.start())
     if body is None or _ORGANISER.search(piece, body.end()):
         return []  # "Công an tỉnh tổ chức Lễ truy tặng …": the organiser, not the issuer
-    return _issuers(body.group("issuer"))
+    # "Phó Giám đốc Công an tỉnh trao Giấy khen …": a deputy hands out what the head grants
+    return [i for i in _issuers(body.group("issuer")) if i.split()[0].casefold() != "phó"]
 
 
 def _verb_subject(text: str, clause_start: int, kind_start: int) -> list[str]:

@@ -14,6 +14,7 @@ from schemas.event import Casualties, Seizure, Suspect, Vehicle
 from services.extractor.rules.document import Document, Span, drop_rounded_title_repeats
 from services.extractor.rules.names import INITIALS, LOWER, UPPER, find_names
 from services.extractor.rules.numbers import MONEY_RE, NUMBER, parse_money, parse_number, word_number
+from services.extractor.rules.ranks import RANK_RE
 from services.extractor.vocabulary import alternation
 
 _SUSPECT_BEFORE = re.compile(
@@ -86,7 +87,7 @@ _DEAD_VERB = alternation("casualties", "dead_verbs")
 _DEAD = re.compile(
     rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_QUALIFIERS}\s+(?:đã\s+)?(?:bị\s+)?"
     rf"(?:đuối nước,?\s+)?(?:{_DEAD_VERB})(?!\w)"
-    rf"|(?:làm|khiến)\s+(?:chết|tử vong)\s+(?P<n2>{_CASUALTY_NUM})\s+người"
+    rf"|(?:(?:làm|khiến)\s+(?:chết|tử vong)|sát hại|giết(?:\s+chết)?)\s+(?P<n2>{_CASUALTY_NUM})\s+người"
     rf"|(?:tìm thấy|trục vớt|vớt được)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS}))"
 )
 _INJURED = re.compile(
@@ -101,9 +102,10 @@ _NAMED_DEATH = re.compile(
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
     r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
 )
-# "đâm anh Khánh bị thương nặng": one injured per distinct name.
+# "đâm anh Khánh bị thương nặng", "làm đồng chí Nguyễn Văn Long bị thương", "khiến đại tá Khánh bị
+# thương": one injured per distinct name.
 _NAMED_INJURY = re.compile(
-    r"(?<!\w)(?:ông|bà|anh|chị|cháu|em|nạn nhân)\s+"
+    rf"(?<!\w)(?:ông|bà|anh|chị|cháu|em|nạn nhân|đồng chí|(?i:{RANK_RE.pattern}))\s+"
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
     r"(?:\s*\([^()]{0,40}\))?\s*(?:,[^,.;\n]{0,40},\s*)?(?:đã\s+)?bị\s+(?:thương|trọng thương)"
 )
@@ -117,7 +119,7 @@ _NO_VICTIMS = re.compile(
     r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương",
     re.IGNORECASE,
 )
-_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể")
+_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể|sát hại|giết")
 
 _SEIZURE_TRIGGER = re.compile(
     r"thu giữ|tạm giữ|tịch thu|thu được|thu|phát hiện|tang vật|vật chứng|cất giấu|giấu|mang theo|"
