@@ -106,3 +106,14 @@ def test_initials_signing_the_last_sentence() -> None:
     assert [a.name for a in extract_authors(Document(text))] == ["HV"]
     text = "Bắt đối tượng trộm cắp\nCông an huyện đang tiếp tục điều tra, mở rộng vụ án. PV"
     assert extract_authors(Document(text)) == []
+
+
+def test_a_name_signing_the_last_sentence_or_credited_with_its_outlet() -> None:
+    """Constructions: "… theo quy định. Hồng Sơn" (a pen name after the last sentence, on its line);
+    "… Theo Bảo Trâm (VOV)" (a reposted article credits its author and outlet)."""
+    text = "Bắt đối tượng trộm cắp\nVụ việc đang được điều tra, xử lý theo quy định. Hồng Sơn"
+    assert authors(text) == ["Hồng Sơn"]
+    text = "Bắt đối tượng trộm cắp\nVụ việc đang được điều tra, xử lý theo quy định. Theo Bảo Trâm (VOV)"
+    assert authors(text) == ["Bảo Trâm"]
+    text = "Bắt đối tượng trộm cắp\nVụ việc đang được Công an tỉnh điều tra. Công an huyện Tân Lạc"
+    assert authors(text) == []

@@ -110,7 +110,7 @@ def test_name_outside_surname_list_before_birth_year_and_weighed_drug():
     doc = Document(text)
     [s] = extract_suspects(doc)
     assert (s.name, s.birth_year, s.residence, s.charges) == ("Y Sơn Niê", 1996, "buôn Ea Kly", [])
-    assert [(z.item, z.quantity, z.unit) for z in extract_seizures(doc)] == [("ma túy đá", 5.2, "gam")]
+    assert [(z.quantity, z.unit) for z in extract_seizures(doc)] == [(1, "túi"), (5.2, "gam")]
 
 
 def test_list_of_defendants_after_one_cue():
@@ -171,10 +171,11 @@ def test_seizure_item_stops_before_a_preposition_and_title_repeat_counts_once():
     assert got == [("hồng phiến", 4000, "viên"), ("xe máy", 1, "xe máy"), ("điện thoại", 2, "điện thoại")]
 
 
-def test_packets_with_a_weight_give_the_weight():
+def test_packets_and_their_weight_are_two_records():
+    """Guideline: one record per quantity and unit as written — the packets, and what they weigh."""
     text = "Công an thu giữ trên người Tú 4 gói ma túy đá có trọng lượng 3,6 gam."
     got = [(z.quantity, z.unit) for z in extract_seizures(Document(text))]
-    assert got == [(3.6, "gam")]
+    assert got == [(4, "gói"), (3.6, "gam")]
 
 
 def test_money_laptops_cards_and_scales_seized():
@@ -303,16 +304,17 @@ def _seized(text: str) -> list[tuple[float, str, str]]:
     return [(z.quantity, z.unit, z.item) for z in extract_seizures(Document(text))]
 
 
-def test_a_counted_lot_keeps_its_count_and_its_weight_is_no_other_seizure():
+def test_a_counted_lot_and_its_weight_are_two_records():
     got = _seized("Tổ công tác thu giữ 6 bánh hêrôin có trọng lượng gần 2,1 kg và 300 viên hồng phiến.")
-    assert [(q, u) for q, u, _ in got] == [(6, "bánh"), (300, "viên")]
+    assert [(q, u) for q, u, _ in got] == [(6, "bánh"), (2.1, "kg"), (300, "viên")]
 
 
-def test_packets_give_way_to_their_weight_and_lend_it_their_content():
+def test_packets_lend_their_weight_their_content():
     got = _seized("Công an thu giữ 9 bọc ni lông chứa ma túy đá trọng lượng 450gram được giấu trong ba lô.")
-    assert [(q, u, i) for q, u, i in got] == [(450, "gram", "ma túy đá")]
+    assert [(q, u) for q, u, _ in got] == [(9, "bọc"), (450, "gram")]
+    assert got[1][2] == "ma túy đá"
     got = _seized("Thu giữ 12 hộp pháo hoa với trọng lượng khoảng 30 kg.")
-    assert [(q, u) for q, u, _ in got] == [(30, "kg")]
+    assert [(q, u) for q, u, _ in got] == [(12, "hộp"), (30, "kg")]
 
 
 def test_packets_of_a_substance_named_after_them():

@@ -56,8 +56,12 @@ _INITIAL_PEN_NAME = re.compile(rf"(?:[{UPPER}]\.\s?){{1,3}}[{UPPER}][{LOWER}]+(?
 _CAPS_INITIAL_NAME = re.compile(
     rf"(?P<initials>(?:[{UPPER}]\.\s?){{1,3}})(?P<name>[{UPPER}]{{2,}}(?:\s[{UPPER}]{{2,}})?)"
 )
-# Initials signing the last sentence on its own line's end ("… điều tra mở rộng. QA").
-_TRAILING_INITIALS = re.compile(rf"[.!?…]\s+(?P<name>[{UPPER}]{{2,3}})$")
+# A pen name signing the last sentence at its line's end ("… điều tra mở rộng. QA", "… theo quy định.
+# Cảnh Kỳ"), or credited with the outlet it is reposted from ("… Theo Thái Thụy (ANTĐ)").
+_SIGNATURE = re.compile(
+    r"(?:^|[.!?…]\s+)(?:\(?Theo\s+(?P<credited>[^().!?…]{2,40}?)\s*\([^()]{2,20}\)\)?"
+    r"|(?<=[.!?…]\s)(?P<signed>[^.!?…]{2,40}?))\s*$"
+)
 
 
 # A pen name of initials alone: "QA", "X.S", "N.T.H" (two or three letters; "PV" is no one's name).
@@ -125,6 +129,20 @@ def _last_line(doc: Document) -> Span | None:
     return None
 
 
+def _signature(doc: Document, last: Span | None) -> list[tuple[str, int, int]]:
+    """The pen name that signs the last sentence, or the one a reposted article credits."""
+    lines = [line for line in doc.lines[-3:] if _SIGNATURE.search(line.text) and "Theo" in line.text]
+    for line in [*lines, *([last] if last is not None else [])]:
+        m = _SIGNATURE.search(line.text)
+        if m is None:
+            continue
+        group = "credited" if m["credited"] else "signed"
+        names = _names(m[group])
+        if names and all(_pen_name(n) for n in names):
+            return [(n, line.start + m.start(group), line.end) for n in names]
+    return []
+
+
 def extract_authors(doc: Document) -> list[Author]:
     """Byline names in order of appearance, each once."""
     found: list[tuple[str, int, int]] = []
@@ -139,9 +157,8 @@ def extract_authors(doc: Document) -> list[Author]:
             names = _names(last.text)
             if names and all(_pen_name(n) for n in names):
                 found += [(n, last.start, last.end) for n in names]
-        signed = _TRAILING_INITIALS.search(last.text) if last is not None and not found else None
-        if last is not None and signed and signed["name"].casefold() not in _NOT_AUTHORS:
-            found.append((signed["name"], last.start + signed.start("name"), last.end))
+        if not found:
+            found += _signature(doc, last)
     seen: set[str] = set()
     out = []
     for name, start, end in found:

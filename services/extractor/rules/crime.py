@@ -395,9 +395,7 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
         verbs = [v.group().lower() for v in _SEIZE_VERB.finditer(text)]
         if verbs and set(verbs) == {"tạm giữ"} and _SANCTION_STATS.search(text):
             continue  # vehicles held in a traffic sweep: statistics, not a case's seizure
-        container_start: int | None = None  # a skipped container: the weight's evidence starts there
-        container_item = ""  # and what it held, for a weight told without its item
-        measured = False  # a counted lot's weight follows: it measures that lot, it is no other seizure
+        container_item = ""  # what a weighed container held, for a weight told without its item
         in_sentence = len(out)
         for m in _SEIZURE_RE.finditer(text):
             quantity = parse_number(m["q"])
@@ -406,18 +404,12 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
             unit = m["unit"]
             item = _ITEM_TRIM_END.sub("", _ITEM_TRIM_START.sub("", m["item"].strip())).strip(" :")
             weighed_after = _WEIGHT_AFTER.match(text, m.end()) is not None
-            if measured and _WEIGHT_UNIT.fullmatch(unit):
-                measured = False
-                spans.append((sentence.start + m.start(), sentence.start + m.end()))
-                continue
+            # "3 gói ma túy đá có trọng lượng 5,2 gam", "4 bánh heroin (1,4 kg)": the count and the weight
+            # are each a quantity with its unit as written, two records; the weight's item is the content
             if (_CONTAINER.search(item) and _WEIGHED.search(text, m.end())) or (
                 weighed_after and not _WEIGHT_UNIT.fullmatch(unit) and not _COUNTING_UNIT.fullmatch(unit)
             ):
-                # "1 túi nilon chứa ma túy đá có trọng lượng 5,2 gam", "3 gói ma túy đá có trọng lượng
-                # 5,2 gam": the weight is the seizure, the count of packets is not a figure either
-                container_start, container_item = m.start(), item
-                continue
-            measured = weighed_after  # "4 bánh heroin có trọng lượng 1,4 kg": the 4 bánh are the seizure
+                container_item = item
             if not item and _WEIGHT_UNIT.fullmatch(unit):
                 # the drug named before the weight, or just after it ("0,74 kg, nghi là ma túy")
                 drugs = list(_DRUG_WORDS.finditer(text, max(0, m.start() - 80), m.start()))
@@ -442,9 +434,7 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 item = item[drug.start() :]
             if _ITEM_UNIT.fullmatch(unit) or not item:
                 item = f"{unit} {item}".strip()  # "3 điện thoại di động": the unit is the item
-            first = m.start() if container_start is None else container_start
-            container_start = None
-            add(item, quantity, unit, sentence.start + first, sentence.start + m.end())
+            add(item, quantity, unit, sentence.start + m.start(), sentence.start + m.end())
         _add_counted_goods(sentence, spans, add)
         verb = _SEIZE_VERB.search(text)
         if verb:
