@@ -151,3 +151,24 @@ def test_parents_in_a_wanted_notice_form_are_people():
 def test_stieng_family_name():
     doc = Document("Anh Điểu Văn Thanh (SN 1999) điều khiển xe máy tông vào đuôi xe tải, tử vong tại chỗ.")
     assert [p.name for p in extract_people(doc)] == ["Điểu Văn Thanh"]
+
+
+def _names_of(text: str) -> list[tuple[str, str | None]]:
+    return [(p.name, p.rank) for p in extract_people(Document(text))]
+
+
+def test_a_rank_vouches_for_a_name_that_begins_like_a_place():
+    """Construction: "Thiếu tướng Lê Lợi Hưng" — a person, though "Lê Lợi" is also a street's name."""
+    assert _names_of("Dự buổi lễ có Thiếu tướng Lê Lợi Hưng, Phó Giám đốc Công an tỉnh.") == [
+        ("Lê Lợi Hưng", "Thiếu tướng")
+    ]
+
+
+def test_an_age_or_birth_year_vouches_for_a_name():
+    """Constructions: names the surname list lacks and initials (digraphs too), each right before
+    "(N tuổi)" or "(SN …)"; an honorific opening the sentence is not part of the name."""
+    text = "Vụ tai nạn làm 2 người bị thương là Ksor Blăk (17 tuổi) và N.Th.K (25 tuổi)."
+    assert {n for n, _ in _names_of(text)} == {"Ksor Blăk", "N.Th.K"}
+    assert _names_of("Anh Rơ Mah Blai (SN 1990) đã kịp thời báo tin cho Công an xã.") == [
+        ("Rơ Mah Blai", None)
+    ]

@@ -87,7 +87,11 @@ def name_pattern() -> re.Pattern[str]:
 
 
 # Initials only ("T.X.B", "N.V.T."): a name only where context says a person is meant.
-INITIALS = re.compile(rf"(?<![{LOWER}{UPPER}.])(?:[{UPPER}]\.){{1,3}}[{UPPER}]\.?(?![{LOWER}{UPPER}])")
+# An initial may be a digraph ("T.Th.H."): Vietnamese writes some initial consonants with two letters.
+_INITIAL_LETTER = rf"(?:Th|Tr|Ch|Kh|Ph|Nh|Ng|Gi|Qu|[{UPPER}])"
+INITIALS = re.compile(
+    rf"(?<![{LOWER}{UPPER}.])(?:{_INITIAL_LETTER}\.){{1,3}}{_INITIAL_LETTER}\.?(?![{LOWER}{UPPER}])"
+)
 
 
 def is_place(name: str, before: str = "") -> bool:

@@ -25,7 +25,6 @@ from services.extractor.rules.names import (
     TITLE_WORDS,
     UPPER,
     find_names,
-    surnames,
 )
 from services.extractor.rules.positions import position_before, positions_after
 from services.extractor.rules.ranks import RANK_RE, rank_before
@@ -69,6 +68,12 @@ _RANKED_NAME = re.compile(
 _ROLE_BY_HONORIFIC = {"nạn nhân": "victim", "tài xế": "driver", "lái xe": "driver"}
 _DRIVER = frozenset({"tài xế", "lái xe"})
 _BIRTH_AFTER = re.compile(r"\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi)", re.IGNORECASE)
+_AGED_NAME = re.compile(
+    rf"(?<![{LOWER}{UPPER}.])"
+    rf"(?P<name>{SYLLABLE}(?:[ ]{SYLLABLE}){{1,3}}(?:[ ]?{INITIAL}){{0,2}}|{INITIALS.pattern})"
+    r"(?=\s*\((?:SN|sinh năm|\d{1,3}\s*tuổi))"
+)
+_HONORIFICS = frozenset({"anh", "chị", "ông", "bà", "em", "cháu", "bé", "cụ"})
 # Initials count as a name only after an honorific: "chị N.T.M", "nạn nhân T.V.H".
 _INITIALS_AFTER_HONORIFIC = re.compile(rf"(?<!\w)(?i:ông|bà|anh|chị|em|cháu|nạn nhân)\s+({INITIALS.pattern})")
 
@@ -141,18 +146,37 @@ def _mention(doc: Document, start: int, end: int, name: str, sentence_start: int
 
 def _mentions(doc: Document) -> Iterable[_Mention]:
     for sentence in doc.sentences:
+        read = set()
+        # an age or a birth year vouches for a name the gazetteer lacks or would cut ("Neàng Nét (12
+        # tuổi)", "N.H.H (17 tuổi)", "Hồ Thị K.P. (SN 2021)")
+        for hit in _AGED_NAME.finditer(doc.text, sentence.start, sentence.end):
+            start, name = hit.start("name"), hit.group("name").strip()
+            words = name.split()
+            if words[0].casefold() in _HONORIFICS and len(words) > 2:  # "Anh Lương Văn Tiến (SN 1990)"
+                start, name = start + len(words[0]) + 1, " ".join(words[1:])
+                words = words[1:]
+            if words[0] in NOT_NAME_WORDS or any(w in TITLE_WORDS for w in words):
+                continue
+            read.add(start)
+            m = _mention(doc, start, start + len(name), name, sentence.start)
+            if m:
+                yield m
         for start, end, name in find_names(doc.text, sentence.start, sentence.end):
+            if start in read:
+                continue
+            read.add(start)
             m = _mention(doc, start, end, name, sentence.start)
             if m:
                 yield m
-        # a rank vouches for a name whose family name the gazetteer lacks ("Trung tá Xa Văn Toàn")
+        # a rank vouches for a name whose family name the gazetteer lacks ("Trung tá Xa Văn Toàn"), or
+        # that begins like a place ("Thiếu tướng Trần Phú Hà": a person, though "Trần Phú" is a street)
         for hit in _RANKED_NAME.finditer(doc.text, sentence.start, sentence.end):
             words = hit.group("name").split()
             while len(words) > 2 and (words[-1] in NOT_NAME_WORDS or words[-1] in TITLE_WORDS):
                 words.pop()
             name = " ".join(words)
             first = words[0]
-            if first in surnames() or first in NOT_NAME_WORDS or any(w in TITLE_WORDS for w in words):
+            if hit.start("name") in read or first in NOT_NAME_WORDS or any(w in TITLE_WORDS for w in words):
                 continue  # already read by find_names, or a title ("Đại tá Giám đốc")
             m = _mention(doc, hit.start("name"), hit.start("name") + len(name), name, sentence.start)
             if m:
