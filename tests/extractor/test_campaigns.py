@@ -32,7 +32,7 @@ def test_named_peak_drive():
     names = _names(
         "Công an tỉnh triển khai Đợt cao điểm tấn công trấn áp tội phạm dịp Tết Nguyên đán, đạt kết quả tốt."
     )
-    assert names == ["Đợt cao điểm tấn công trấn áp tội phạm dịp Tết Nguyên đán"]
+    assert names == ["Cao điểm tấn công trấn áp tội phạm dịp Tết Nguyên đán"]
 
 
 def test_no_campaign():
@@ -46,10 +46,21 @@ def test_drive_name_runs_over_its_own_commas_and_a_clause_about_it_is_not_a_name
     )
     names = [c.name for c in extract_campaigns(doc)]
     assert names == [
-        "Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự Tết Nguyên đán Ất Tỵ 2025"
+        "Cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự Tết Nguyên đán Ất Tỵ 2025"
     ]
 
 
 def test_quoted_name_after_words_describing_the_movement():
     doc = Document("Công an tỉnh phát động phong trào thi đua đặc biệt “Trăm ngày vì bình yên thôn bản”.")
     assert [c.name for c in extract_campaigns(doc)] == ["Trăm ngày vì bình yên thôn bản"]
+
+
+def test_a_drive_named_after_the_verb_that_runs_it():
+    """Constructions: "phát động/thực hiện/Kế hoạch cao điểm …" without "đợt", the name running through
+    "bảo vệ …" and its year, and stopping at its dates; a rush hour ("giờ cao điểm") is no drive."""
+    text = (
+        "Công an huyện thực hiện cao điểm tấn công, trấn áp tội phạm, bảo vệ Tết Nguyên đán năm 2027 "
+        "từ ngày 1/12 đến ngày 28/2."
+    )
+    assert _names(text) == ["Cao điểm tấn công, trấn áp tội phạm, bảo vệ Tết Nguyên đán năm 2027"]
+    assert _names("Vào giờ cao điểm buổi sáng, tuyến đường thường ùn tắc.") == []

@@ -24,20 +24,23 @@ _KNOWN = re.compile(
     r"toàn dân đoàn kết xây dựng đời sống văn hóa|toàn dân tham gia phòng cháy,? chữa cháy|"
     r"toàn dân phòng,? chống tội phạm|dân vận khéo|toàn dân tham gia phòng,? chống tội phạm))"
 )
-# A named drive without quotes: "Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự
-# Tết …" up to the clause end; a comma goes on only into the drive's own words.
+# A named drive without quotes: "[Đợt] cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự
+# Tết Nguyên đán Bính Ngọ 2026" up to the clause end; a comma goes on only into the drive's own words.
+# The name starts at "cao điểm", as annotations write it ("đợt" is the text's word for a drive); a word
+# that launches or runs a drive must come before it ("giờ cao điểm" is a rush hour).
 _DRIVE_WORDS = (
-    r"trấn áp|tấn công|bảo đảm|đảm bảo|đấu tranh|phòng|chống|giữ gìn|trật tự|an ninh|an toàn|xử lý|"
-    r"truy bắt|truy nã|triệt phá|kiểm tra|tuần tra|tuyên truyền|vận động|ngăn chặn|kiềm chế|làm sạch"
+    r"trấn áp|tấn công|bảo đảm|đảm bảo|bảo vệ|đấu tranh|phòng|chống|giữ gìn|trật tự|an ninh|an toàn|xử lý|"
+    r"truy bắt|truy nã|triệt phá|kiểm tra|tuần tra|tuyên truyền|vận động|ngăn chặn|kiềm chế|làm sạch|"
+    r"buôn lậu|gian lận|hàng giả|mua bán|ma túy|trong|sau|dịp"
 )
 _DRIVE = re.compile(
-    r"(?<!\w)(?P<name>(?:Đợt|đợt)\s+cao điểm\s+[^.;:()\n“”\"]{5,160}?)(?=\s*(?:[.;:()\n“”\"]|"
-    rf",\s(?!(?:{_DRIVE_WORDS})\b)|của|do|trên|tại|năm\s+\d|từ|đến))"
+    r"(?<!\w)(?:đợt|kế hoạch|thực hiện|phát động|triển khai|mở|ra quân|tổng kết|sơ kết)\s+"
+    r"(?P<name>cao điểm\s+[^.;:()\n“”\"]{5,200}?)(?=\s*(?:[.;:()\n“”\"]|"
+    rf",\s(?!(?:{_DRIVE_WORDS})\b)|của|do|trên|tại|(?:từ|đến)\s+(?:ngày\s+)?\d))",
+    re.IGNORECASE,
 )
 # "Đợt cao điểm được triển khai …": the drive is the subject of a clause, not named.
-_NOT_A_DRIVE_NAME = re.compile(
-    r"(?:Đợt|đợt)\s+cao điểm\s+(?:được|đã|sẽ|này|nói|là|diễn|kéo|nhằm|bắt|tiếp|với|lần)\b"
-)
+_NOT_A_DRIVE_NAME = re.compile(r"cao điểm\s+(?:được|đã|sẽ|này|nói|là|diễn|kéo|nhằm|bắt|tiếp|với|lần)\b", re.I)
 _ABBREV = {"ANTQ": "an ninh Tổ quốc", "ANTT": "an ninh trật tự", "PCCC": "phòng cháy, chữa cháy"}
 
 
