@@ -415,3 +415,11 @@ def test_killings_families_and_named_officers_as_casualties():
     assert c is not None and c.dead == 2
     c = extract_casualties(Document("Đối tượng chống trả, làm Thiếu tá Lê Văn Bình bị thương ở tay."))
     assert c is not None and c.injured == 1
+
+
+def test_a_couple_dying_and_nobody_hurt_said_passively():
+    """Constructions: "vợ chồng … tử vong" without a number (a couple is two); "không bị thương vong"."""
+    c = extract_casualties(Document("Vợ chồng 70 tuổi đi bộ qua đường bị xe tải tông, tử vong tại chỗ."))
+    assert c is not None and c.dead == 2
+    c = extract_casualties(Document("Cả 3 người mắc kẹt được đưa ra ngoài an toàn, không bị thương vong."))
+    assert c is not None and (c.dead, c.injured) == (0, 0)

@@ -132,3 +132,18 @@ def test_report_lead_gives_way_to_the_day_the_story_tells_of(text: str, expected
 def test_a_later_date_told_without_an_occurrence_cue_is_not_the_event_day() -> None:
     text = "Ngày 9/6, Công an tỉnh cho biết đã bắt giữ đối tượng. Ngày 2/6 là hạn nộp hồ sơ của dự án."
     assert _on(text) == date(2024, 6, 9)
+
+
+def test_the_day_after_the_reporting_verb_in_the_lead_is_the_events():
+    """Construction: "Ngày X, [nguồn] thông tin, ngày Y, [đơn vị] đã …" — Y is what was reported."""
+    text = "Ngày 29/5, Công an tỉnh thông tin, ngày 27/5, Công an huyện đã ra quyết định xử phạt 3 cơ sở."
+    assert _on(text) == date(2024, 5, 27)
+
+
+def test_holding_a_suspect_is_the_state_reported_not_the_event():
+    """Construction: "Ngày X, Công an … đang tạm giữ …" then "sáng Y, … phát hiện": Y is the event."""
+    text = (
+        "Ngày 8/6, Công an tỉnh đang tạm giữ hình sự Lê Văn Tư để điều tra.\n"
+        "Theo cơ quan công an, sáng 6/6, tổ công tác phát hiện Tư vận chuyển ma túy."
+    )
+    assert _on(text) == date(2024, 6, 6)

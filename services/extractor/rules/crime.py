@@ -88,7 +88,9 @@ _DEAD = re.compile(
     rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_QUALIFIERS}\s+(?:đã\s+)?(?:bị\s+)?"
     rf"(?:đuối nước,?\s+)?(?:{_DEAD_VERB})(?!\w)"
     rf"|(?:(?:làm|khiến)\s+(?:chết|tử vong)|sát hại|giết(?:\s+chết)?)\s+(?P<n2>{_CASUALTY_NUM})\s+người"
-    rf"|(?:tìm thấy|trục vớt|vớt được)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS}))"
+    rf"|(?:tìm thấy|trục vớt|vớt được)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS})"
+    # a couple named without a number dying together ("Vợ chồng 66 tuổi … tử vong tại chỗ")
+    rf"|(?<![\w\d]\s)(?P<couple>vợ chồng)(?:[^.;\n](?!người|và\s))*?\s(?:{_DEAD_VERB})(?!\w))"
 )
 _INJURED = re.compile(
     rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_QUALIFIERS}\s+(?:bị\s+)"
@@ -116,7 +118,7 @@ _BODY_FOUND = re.compile(
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}}|một\s+\w+(?:\s+\w+)?)"
 )
 _NO_VICTIMS = re.compile(
-    r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương",
+    r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+|bị\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương",
     re.IGNORECASE,
 )
 _CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể|sát hại|giết")
@@ -344,7 +346,13 @@ def extract_casualties(doc: Document) -> Casualties | None:
     for key, pattern in (("dead", _DEAD), ("injured", _INJURED)):
         for m in _near_casualty_words(doc.text, pattern):
             groups = m.groupdict()
-            value = 1 if groups.get("one") else _number(groups["n"] or groups["n2"] or groups.get("n3") or "")
+            value = (
+                1
+                if groups.get("one")
+                else 2
+                if groups.get("couple")
+                else _number(groups["n"] or groups["n2"] or groups.get("n3") or "")
+            )
             if value is not None and (key not in best or value > best[key][0]):
                 best[key] = (value, m.start(), m.end())
     named = _named_deaths(doc.text)

@@ -35,7 +35,8 @@ _SKIP_BEFORE = re.compile(
 # tiếp tục điều tra", "… đang tìm kiếm"), not when the event happened.
 _REPORTING = re.compile(
     r"cho biết|cho hay|thông tin|xác nhận|thông báo|nguồn tin|tin từ|"
-    r"đang (?:tiếp tục |khẩn trương |tổ chức |phối hợp )*(?:điều tra|tìm kiếm|xác minh|làm rõ|khám nghiệm)",
+    r"đang (?:tiếp tục |khẩn trương |tổ chức |phối hợp )*(?:điều tra|tìm kiếm|xác minh|làm rõ|khám nghiệm|"
+    r"tạm giữ|tạm giam)",
     re.IGNORECASE,
 )
 # A report of a decision ("cho biết đã ra quyết định khởi tố …"): the decision is the main event,
@@ -122,8 +123,16 @@ def occurred_on(doc: Document) -> tuple[date, Evidence] | None:
         return None
     led = [x for x in mentions if x[3]]
     when, start, end, _ = (led or mentions)[0]
-    first = doc.sentence_at(start).text
-    if _REPORTING.search(first) and not _DECISION.search(first):
+    sentence = doc.sentence_at(start)
+    first = sentence.text
+    reported = _REPORTING.search(first)
+    if reported:
+        # "Ngày 29/2, Công an tỉnh thông tin, ngày 28/2, Công an huyện đã xử phạt …": the day after the
+        # reporting verb, in the same sentence, is what was reported
+        for later, s2, e2, _lead in led[1:]:
+            if sentence.start + reported.end() <= s2 < sentence.end and 0 < (when - later).days <= 31:
+                return later, doc.evidence(s2, e2)
+    if reported and not _DECISION.search(first):
         for later, s2, e2, _lead in led[1:]:
             if later < when and (when - later).days <= 31 and _told_as_occurrence(doc, s2):
                 return later, doc.evidence(s2, e2)
