@@ -423,3 +423,13 @@ def test_a_couple_dying_and_nobody_hurt_said_passively():
     assert c is not None and c.dead == 2
     c = extract_casualties(Document("Cả 3 người mắc kẹt được đưa ra ngoài an toàn, không bị thương vong."))
     assert c is not None and (c.dead, c.injured) == (0, 0)
+
+
+def test_an_aside_after_the_victims_and_two_named_people_hurt():
+    """Constructions: "3 người (chưa rõ danh tính) trên xe tử vong"; "khiến anh A và anh B bị thương"."""
+    c = extract_casualties(
+        Document("Vụ tai nạn làm 2 người (chưa rõ danh tính) trên xe máy tử vong tại chỗ.")
+    )
+    assert c is not None and c.dead == 2
+    c = extract_casualties(Document("Đối tượng dùng gậy tấn công khiến anh Tùng và anh Phong bị thương."))
+    assert c is not None and c.injured == 2

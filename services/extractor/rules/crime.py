@@ -83,9 +83,10 @@ _VICTIMS = alternation("casualties", "victims")
 # up to three words describing the victims ("học sinh lớp 9", "công nhân nhà máy"), not a next clause
 _QUALIFIERS = r"(?:\s+(?!(?:và|làm|khiến|bị|đã)(?!\w))[^\s,.;]+){0,3}?"
 _DEAD_VERB = alternation("casualties", "dead_verbs")
+_ASIDE = r"(?:\s*\([^()\n]{0,40}\))?"  # "3 người (chưa rõ danh tính) trên xe khách tử vong"
 # "2 học sinh lớp 9 tử vong", "một nam sinh … đã bị đuối nước, tử vong", "tìm thấy thi thể hai nạn nhân"
 _DEAD = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_QUALIFIERS}\s+(?:đã\s+)?(?:bị\s+)?"
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}\s+(?:đã\s+)?(?:bị\s+)?"
     rf"(?:đuối nước,?\s+)?(?:{_DEAD_VERB})(?!\w)"
     rf"|(?:(?:làm|khiến)\s+(?:chết|tử vong)|sát hại|giết(?:\s+chết)?)\s+(?P<n2>{_CASUALTY_NUM})\s+người"
     rf"|(?:tìm thấy|trục vớt|vớt được)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS})"
@@ -93,7 +94,7 @@ _DEAD = re.compile(
     rf"|(?<![\w\d]\s)(?P<couple>vợ chồng)(?:[^.;\n](?!người|và\s))*?\s(?:{_DEAD_VERB})(?!\w))"
 )
 _INJURED = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_QUALIFIERS}\s+(?:bị\s+)"
+    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}\s+(?:bị\s+)"
     rf"?(?:thương(?!\s*vong)|trọng thương|"
     rf"bị thương nặng|bị thương nhẹ)|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người"
     r"|(?P<one>người còn lại|người đi cùng|người ngồi sau)\s+bị\s+thương)"
@@ -106,8 +107,11 @@ _NAMED_DEATH = re.compile(
 )
 # "đâm anh Khánh bị thương nặng", "làm đồng chí Nguyễn Văn Long bị thương", "khiến đại tá Khánh bị
 # thương": one injured per distinct name.
+_INJURED_TITLE = rf"(?:ông|bà|anh|chị|cháu|em|nạn nhân|đồng chí|(?i:{RANK_RE.pattern}))"
 _NAMED_INJURY = re.compile(
-    rf"(?<!\w)(?:ông|bà|anh|chị|cháu|em|nạn nhân|đồng chí|(?i:{RANK_RE.pattern}))\s+"
+    # "khiến anh Hải và anh Thanh bị thương": each name joined by "và" is one injured
+    rf"(?:(?<!\w){_INJURED_TITLE}\s+(?P<also>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})\s+và\s+)?"
+    rf"(?<!\w){_INJURED_TITLE}\s+"
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
     r"(?:\s*\([^()]{0,40}\))?\s*(?:,[^,.;\n]{0,40},\s*)?(?:đã\s+)?bị\s+(?:thương|trọng thương)"
 )
@@ -333,7 +337,9 @@ def _named_deaths(text: str, patterns: tuple[re.Pattern[str], ...] = ()) -> tupl
     names: dict[str, tuple[int, int]] = {}
     for pattern in patterns or (_NAMED_DEATH, _BODY_FOUND):
         for m in pattern.finditer(text):
-            names.setdefault(m["name"], (m.start(), m.end()))
+            for name in (m["name"], m.groupdict().get("also")):
+                if name:
+                    names.setdefault(name, (m.start(), m.end()))
     if not names:
         return None
     spans = list(names.values())
