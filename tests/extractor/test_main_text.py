@@ -110,3 +110,31 @@ def test_a_byline_trafilatura_drops_is_put_back_as_the_last_line() -> None:
     assert text.split("\n")[-1] == "Đức Thành"
     meta = "<html><head><meta name='author' content='Thu Trang'></head><body><article>"
     assert html_to_text(f"{meta}{body}</article></body></html>").endswith("\nThu Trang")
+
+
+def test_nukeviet_body_gives_one_line_per_block_and_line_break() -> None:
+    body = (
+        "<div id='news-bodyhtml'><p>Công an <b>xã</b> tuần tra.</p>Sau đó<br>họ về."
+        "<table><tr><td>Ô 1</td><td>Ô 2</td></tr><tr><td>Ô 3</td></tr></table>"
+        "<ul><li>Một</li><li>Hai</li></ul><!-- ghi chú --></div>"
+    )
+    text = html_to_text(f"<html><body>{body}</body></html>")
+    assert text.split("\n") == ["Công an xã tuần tra.", "Sau đó", "họ về.", "Ô 1Ô 2", "Ô 3", "Một", "Hai"]
+
+
+def test_a_page_with_an_xml_declaration_gives_its_text() -> None:
+    declaration = '<?xml version="1.0" encoding="utf-8"?>'
+    nukeviet_page = (
+        f"{declaration}<html><body><div id='news-bodyhtml'><p>Công an xã tuần tra.</p></div></body></html>"
+    )
+    assert html_to_text(nukeviet_page) == "Công an xã tuần tra."
+    body = "".join(f"<p>Đoạn {i}: Công an phường tuần tra bảo đảm trật tự công cộng.</p>" for i in range(5))
+    other_page = f"{declaration}<html><body><article>{body}</article></body></html>"
+    assert (
+        html_to_text(other_page).split("\n")[4]
+        == "Đoạn 4: Công an phường tuần tra bảo đảm trật tự công cộng."
+    )
+
+
+def test_a_page_trafilatura_refuses_falls_back_to_its_body_text() -> None:
+    assert html_to_text("<p>Công an xã tuần tra.</p>") == "Công an xã tuần tra."
