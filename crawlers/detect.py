@@ -1,7 +1,8 @@
 """Platform detection: look at a news site and propose its registry entry.
 
 ``detect(url)`` fetches the home page, robots.txt, the feeds and sitemaps they announce (and the
-platform's usual ones: NukeViet's module RSS, WordPress's REST API and ``/feed/``), keeps only the
+platform's usual ones: NukeViet's module RSS, WordPress's REST API and ``/feed/``; on DNN the menu's
+section pages, whose scripts name their ``cmsview`` list modules), keeps only the
 entry points that answer, and returns a ``Detection``: ``entry``, a dict the registry loader
 accepts (``crawlers.sources.Source.model_validate``; no province, which the page cannot tell, and
 ``verified`` left at its default, false), and ``evidence``, one line per choice saying what it is
@@ -25,8 +26,9 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from w3lib.url import url_query_parameter
 
-from crawlers.parsing import discovery
+from crawlers.parsing import cmsview, discovery
 from crawlers.parsing.metadata import clean
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -35,6 +37,8 @@ _NUKEVIET_CATEGORY = re.compile(r"^/([a-z]{2})/([A-Za-z0-9-]+)/([A-Za-z0-9-]+)/$
 _NUKEVIET_NOT_CATEGORY = {"rss", "tag", "search", "topic", "print", "savefile", "sendmail", "groups"}
 _NUKEVIET_ARTICLE = re.compile(r"^/([a-z]{2})/([A-Za-z0-9-]+)/[^/]+/[^/]+-\d+\.html$")
 _SECTION = re.compile(r"^/[A-Za-z0-9-]+/$")
+_DNN_SECTION = re.compile(r"^/[a-z0-9-]+/?$")
+MAX_DNN_SECTIONS = 16
 
 
 class DetectError(RuntimeError):
@@ -248,13 +252,26 @@ class _Probe:
         return {"listings": listings, "feeds": feeds, "sitemaps": []}, self.shape()
 
     def dnn(self) -> tuple[dict[str, list[str]], str | None]:
-        apis = discovery.dnn_listing_api(self.home.text, self.home.url)
-        listings = [u for u in apis if _json_list(_text(self.fetch.get(u))) is not None]
-        if listings:
-            self.evidence.append(f"cmsview listing API called by the home page: {len(listings)}")
-        else:
-            self.evidence.append("no cmsview listing API call on the home page: give its ModuleId by hand")
-        return {"listings": [self.relative(u) for u in listings], "feeds": [], "sitemaps": []}, None
+        """The cmsview main lists the home page and its menu's section pages load (``cmsview``)."""
+        sections = [u for u in self.links if _DNN_SECTION.match(urlsplit(u).path)][:MAX_DNN_SECTIONS]
+        pages = [self.home] + [page for page in map(self.fetch.get, sections) if page is not None]
+        listings: list[str] = []
+        for page in pages:
+            for path in cmsview.main_lists(page.text):
+                if path not in listings and _answers_listing(self.fetch.get(self.base + path)):
+                    listings.append(path)
+                    module = url_query_parameter(path, "ModuleId")
+                    self.evidence.append(
+                        f"cmsview list ModuleId={module} of {self.relative(page.url)} answers"
+                    )
+        if not listings:
+            self.evidence.append(
+                "no cmsview main list (myService.getNewsBlockContents) on the home or section pages: "
+                "give the ModuleId by hand"
+            )
+            return {"listings": [], "feeds": [], "sitemaps": []}, None
+        self.evidence.append("article pattern: cmsview's public page /tin-tuc/<slug>-<Id>")
+        return {"listings": listings, "feeds": [], "sitemaps": []}, cmsview.ARTICLE_PATTERN
 
     def cand(self) -> tuple[dict[str, list[str]], str | None]:
         sections = [u for u in self.links if _SECTION.match(urlsplit(u).path)]
@@ -270,8 +287,11 @@ class _Probe:
         return points, self.shape()
 
 
-def _text(page: Page | None) -> str:
-    return page.text if page is not None else ""
+def _answers_listing(page: Page | None) -> bool:
+    try:
+        return page is not None and cmsview.is_listing(json.loads(page.text))
+    except ValueError:
+        return False
 
 
 def _json_list(text: str) -> list[Any] | None:

@@ -32,7 +32,6 @@ _SIGNATURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dnn", ("DNN Platform", "/DesktopModules/", "__dnnVariable", "dnn_ctr")),
     ("cand", ('content="Báo Công an Nhân dân', "cand.com.vn/")),
 )
-_DNN_LISTING = re.compile(r"/DesktopModules/cmsview/api/NewsContent/listnew\?[^\"'\s<>]+")
 
 
 def feed_links(html: str, page_url: str) -> list[str]:
@@ -56,16 +55,6 @@ def platform_of(html: str, url: str) -> tuple[str, list[str]]:
         if len(seen) > len(best[1]):
             best = (platform, seen)
     return best
-
-
-def dnn_listing_api(html: str, page_url: str) -> list[str]:
-    """The ``cmsview`` listing API URLs a DNN page's scripts call (they carry the ModuleId)."""
-    found: list[str] = []
-    for match in _DNN_LISTING.findall(html):
-        url = urljoin(page_url, match.replace("&amp;", "&"))
-        if url not in found:
-            found.append(url)
-    return found
 
 
 def same_site_links(html: str, page_url: str) -> list[str]:

@@ -50,11 +50,16 @@ def test_wordpress_without_rest() -> None:
     assert any("does not answer" in line for line in evidence)
 
 
-def test_dnn_finds_the_listing_api_with_its_module_id() -> None:
-    source, _, _ = proposed("dnn")
+def test_dnn_proposes_the_main_list_module_of_each_section_page() -> None:
+    source, evidence, base = proposed("dnn")
+    api = "/DesktopModules/cmsview/api/NewsContent/listnew?PortalId=0"
     assert source.entry_points.listings == [
-        "/DesktopModules/cmsview/api/NewsContent/listnew?PortalId=0&ModuleId=1472&GetType=3&PageIndex=1"
-    ]
+        f"{api}&ModuleId=698&GetType=3&PageIndex=1&txtKeyword=",
+        f"{api}&ModuleId=419&GetType=3&PageIndex=1&txtKeyword=",
+    ], "each section's main list, not the home page's or the sections' side blocks (page 1)"
+    assert source.is_article_url(base + "/tin-tuc/nhung-nguoi-hung-tham-lang-cua-thu-do-48213")
+    assert not source.is_article_url(base + "/tin-antt-va-canh-bao-toi-pham")
+    assert "cmsview list ModuleId=698 of /tin-antt-va-canh-bao-toi-pham answers" in evidence
 
 
 def test_cand() -> None:

@@ -8,7 +8,7 @@ import pytest
 from parsel import Selector
 
 from crawlers.parsing.dates import parse_date, parse_nukeviet_feed_date
-from crawlers.parsing.discovery import article_shape, dnn_listing_api, feed_links, platform_of
+from crawlers.parsing.discovery import article_shape, feed_links, platform_of
 from crawlers.parsing.metadata import nukeviet_published_at, published_at
 from tests.crawlers.fixture_site import FIXTURES
 
@@ -55,9 +55,6 @@ def test_discovery_of_feeds_platforms_and_shapes() -> None:
     assert platform_of(home, "https://a.vn/")[0] == "wordpress"
     dnn = (FIXTURES / "dnn" / "home.html").read_text(encoding="utf-8")
     assert platform_of(dnn, "https://b.vn/")[0] == "dnn"
-    assert dnn_listing_api(dnn, "https://b.vn/") == [
-        "https://b.vn/DesktopModules/cmsview/api/NewsContent/listnew?PortalId=0&ModuleId=1472&GetType=3&PageIndex=1"
-    ]
     assert platform_of("<html><body>plain</body></html>", "https://c.vn/") == ("generic", [])
     shape = article_shape(
         ["https://d.vn/a-b-c-post12.html", "https://d.vn/x-post13.html", "https://d.vn/lien-he"]

@@ -161,36 +161,49 @@ def test_wordpress_without_rest_or_feed_reads_html_listings(crawl) -> None:
 DNN_API = "/DesktopModules/cmsview/api/NewsContent/"
 
 
-def test_dnn_json_listing_api(crawl, state_url: str) -> None:
+def dnn_page(module: int, page: int) -> str:
+    return f"{DNN_API}listnew?PortalId=0&ModuleId={module}&GetType=3&PageIndex={page}&txtKeyword="
+
+
+def test_dnn_cmsview_api(crawl, state_url: str) -> None:
     with serve_fixture("dnn") as site:
         result = crawl("dnn", "fixture-dnn", site, sources_file=SOURCES)
         state = CrawlState(state_url)
         for item in result.items:  # as the publishing pipeline would have
             state.mark_published("fixture-dnn", item["url"], item["article_id"], "hash", None)
         state.close()
+        first_hits = dict(site.hits)
         again = crawl("dnn", "fixture-dnn", site, sources_file=SOURCES)
     items = by_path(site, result.items)
-    heroes = items["/Tin-tuc/chi-tiet/48213/nhung-nguoi-hung-tham-lang-cua-thu-do"]
+    assert set(items) == {
+        "/tin-tuc/nhung-nguoi-hung-tham-lang-cua-thu-do-48213",  # 698, page 1, ListData
+        "/tin-tuc/cong-an-ha-noi-ra-quan-phuc-vu-dai-hoi-dang-lan-thu-xiii-47950",  # ListMoreData
+        "/tin-tuc/khen-thuong-cong-an-pha-nhanh-vu-cuop-ngan-hang-46102",  # 698, page 2
+        "/tin-tuc/xu-ly-vi-pham-nong-do-con-xuyen-tet-duong-lich-61877",  # 419, the traffic module
+    }, "both arrays of every page of both modules, each at /tin-tuc/<slug>-<Id>"
+    heroes = items["/tin-tuc/nhung-nguoi-hung-tham-lang-cua-thu-do-48213"]
     assert heroes["title"] == "Những người hùng thầm lặng của Thủ đô"
-    assert local(heroes) == datetime(2024, 10, 10, 8, 0, tzinfo=ICT), "ASP.NET /Date(ms)/"
-    assert heroes["byline"] == "Thu Hằng"
+    assert local(heroes) == datetime(2024, 10, 10, 8, 0, tzinfo=ICT), "PublishTime on the Vietnam clock"
     assert heroes["lead"].startswith("Ngày đêm bám địa bàn")
     assert heroes["text"].startswith(heroes["lead"])
-    assert "Tiểu đoàn Cảnh sát cơ động số 2" in heroes["text"]
-    assert not heroes["text"].endswith("Thu Hằng"), "the author line under the body is dropped"
+    assert "Tiểu đoàn Cảnh sát cơ động số 2" in heroes["text"], "the body from FullContent"
     assert heroes["canonical_url"] == canonical_url(
-        site.url("/Tin-tuc/chi-tiet/48213/nhung-nguoi-hung-tham-lang-cua-thu-do")
+        site.url("/tin-tuc/nhung-nguoi-hung-tham-lang-cua-thu-do-48213")
     )
-    congress = items["/Tin-tuc/chi-tiet/47950/cong-an-ha-noi-ra-quan-phuc-vu-dai-hoi"]
-    assert local(congress) == datetime(2021, 1, 18, 9, 30, tzinfo=ICT), "a naive time is Vietnam time"
-    assert len(items) == 3
-    assert [site.hits[f"{DNN_API}getbyid?id={n}"] for n in (48213, 47950, 46102)] == [2, 2, 1]
-    assert site.hits[DNN_API + "listnew?PortalId=0&ModuleId=1472&GetType=3&PageIndex=3"] == 1, (
-        "paged until the empty page on the first crawl"
-    )
-    assert len(again.items) == 2, "page 1 is re-read (the change filter drops unchanged texts)"
-    assert again.stat("bantin/listing_stopped_nothing_new") == 1, "the second crawl stops at page 1"
-    assert site.hits[DNN_API + "listnew?PortalId=0&ModuleId=1472&GetType=3&PageIndex=2"] == 1
+    congress = items["/tin-tuc/cong-an-ha-noi-ra-quan-phuc-vu-dai-hoi-dang-lan-thu-xiii-47950"]
+    assert "Thứ trưởng Bộ Công an Bùi Văn Nam" in congress["text"], "a detail answered as a one-element list"
+    bank = items["/tin-tuc/khen-thuong-cong-an-pha-nhanh-vu-cuop-ngan-hang-46102"]
+    assert local(bank) == datetime(2020, 7, 2, 16, 5, tzinfo=ICT), "CreatedTime when PublishTime is null"
+    traffic = items["/tin-tuc/xu-ly-vi-pham-nong-do-con-xuyen-tet-duong-lich-61877"]
+    assert traffic["title"] == "Xử lý vi phạm nồng độ cồn xuyên Tết Dương lịch", "the listing's Name"
+    assert "xe đạp" in traffic["text"]
+    assert [first_hits[f"{DNN_API}getbyid?id={n}"] for n in (48213, 47950, 46102, 61877)] == [1, 1, 1, 1]
+    assert (first_hits[dnn_page(698, 3)], first_hits[dnn_page(419, 2)]) == (1, 1), "paged to the empty page"
+    assert dnn_page(698, 4) not in site.hits and dnn_page(419, 3) not in site.hits, "the empty page ends"
+    assert result.stat("bantin/dnn/empty_page") == 2 and result.stat("bantin/errors") == 0
+    assert len(again.items) == 3, "page 1 of each module is re-read (the change filter drops unchanged texts)"
+    assert again.stat("bantin/listing_stopped_nothing_new") == 2, "the second crawl stops at page 1"
+    assert site.hits[dnn_page(698, 2)] == 1 and site.hits[dnn_page(419, 2)] == 1
 
 
 def test_cand_sections_pages_and_times(crawl) -> None:
