@@ -64,3 +64,12 @@ def test_a_drive_named_after_the_verb_that_runs_it():
     )
     assert _names(text) == ["Cao điểm tấn công, trấn áp tội phạm, bảo vệ Tết Nguyên đán năm 2027"]
     assert _names("Vào giờ cao điểm buổi sáng, tuyến đường thường ùn tắc.") == []
+
+
+def test_movements_named_after_phong_trao_thi_dua_and_abbreviations_as_written():
+    """Constructions: "phong trào thi đua Vì an ninh Tổ quốc", "phong trào Toàn dân phòng cháy, chữa
+    cháy" without quotes; "ANTT" stays as the text writes it (only "ANTQ" is spelt out)."""
+    text = "Xã tổng kết phong trào thi đua Vì an ninh Tổ quốc và phong trào Toàn dân phòng cháy, chữa cháy."
+    assert _names(text) == ["Vì an ninh Tổ quốc", "Toàn dân phòng cháy, chữa cháy"]
+    text = "Công an huyện triển khai cao điểm tấn công, trấn áp tội phạm, bảo đảm ANTT dịp Tết Nguyên đán."
+    assert _names(text) == ["Cao điểm tấn công, trấn áp tội phạm, bảo đảm ANTT dịp Tết Nguyên đán"]

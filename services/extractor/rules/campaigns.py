@@ -20,7 +20,9 @@ _KIND = (
 _QUOTED = re.compile(rf"(?i:{_KIND})(?:\s+[a-zà-ỹđ]+){{0,3}}\s*[“\"]\s*(?P<name>[^”\"\n]{{3,120}}?)\s*[”\"]")
 # Well-known movements named without quotes.
 _KNOWN = re.compile(
-    r"(?i:phong trào)\s+(?P<name>(?i:toàn dân bảo vệ an ninh tổ quốc|toàn dân bảo vệ ANTQ|"
+    r"(?i:phong trào)\s+(?:(?i:thi đua)\s+)?"
+    r"(?P<name>(?i:toàn dân bảo vệ an ninh tổ quốc|toàn dân bảo vệ ANTQ|vì an ninh tổ quốc|"
+    r"toàn dân phòng cháy,? chữa cháy|"
     r"toàn dân đoàn kết xây dựng đời sống văn hóa|toàn dân tham gia phòng cháy,? chữa cháy|"
     r"toàn dân phòng,? chống tội phạm|dân vận khéo|toàn dân tham gia phòng,? chống tội phạm))"
 )
@@ -41,7 +43,8 @@ _DRIVE = re.compile(
 )
 # "Đợt cao điểm được triển khai …": the drive is the subject of a clause, not named.
 _NOT_A_DRIVE_NAME = re.compile(r"cao điểm\s+(?:được|đã|sẽ|này|nói|là|diễn|kéo|nhằm|bắt|tiếp|với|lần)\b", re.I)
-_ABBREV = {"ANTQ": "an ninh Tổ quốc", "ANTT": "an ninh trật tự", "PCCC": "phòng cháy, chữa cháy"}
+# Only "ANTQ" is spelt out, in the movement's name; other abbreviations stay as the text writes them.
+_ABBREV = {"ANTQ": "an ninh Tổ quốc"}
 
 
 def _expand(name: str) -> str:
