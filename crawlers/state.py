@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     create_engine,
     event,
     exc,
@@ -91,6 +92,17 @@ checks = Table(
     Column("verified", Boolean, nullable=False),
     Column("report", JSON),
 )
+
+
+@dataclass(frozen=True)
+class Published:
+    """One acknowledged article to record (``CrawlState.mark_published_many``)."""
+
+    source: str
+    url: str
+    article_id: str
+    content_hash: str
+    published_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -168,30 +180,52 @@ class CrawlState:
         published_at: datetime | None,
     ) -> None:
         """Record that this content of the article went out (call after the broker acknowledged it)."""
+        self.mark_published_many([Published(source, url, article_id, content_hash, published_at)])
+
+    def mark_published_many(self, batch: Sequence[Published]) -> int:
+        """Record acknowledged articles in one transaction: a commit (a disk sync) per batch, not per
+        article. An article listed twice keeps its last content. Returns how many of them had never
+        been published (the others changed)."""
+        latest = {p.article_id: p for p in batch}
+        if not latest:
+            return 0
         now = _now()
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(articles.c.article_id).where(articles.c.article_id == article_id)
-            ).first()
-            if exists:
+            known = set(
                 conn.execute(
-                    update(articles)
-                    .where(articles.c.article_id == article_id)
-                    .values(content_hash=content_hash, published_at=published_at, last_changed=now, url=url)
-                )
-            else:
-                conn.execute(
-                    articles.insert().values(
-                        article_id=article_id,
-                        source=source,
-                        url=url,
-                        canonical_url=canonical_url(url),
-                        content_hash=content_hash,
-                        published_at=published_at,
-                        first_seen=now,
-                        last_changed=now,
-                    )
-                )
+                    select(articles.c.article_id).where(articles.c.article_id.in_(list(latest)))
+                ).scalars()
+            )
+            changed = [
+                {
+                    "key": p.article_id,
+                    "content_hash": p.content_hash,
+                    "published_at": p.published_at,
+                    "last_changed": now,
+                    "url": p.url,
+                }
+                for p in latest.values()
+                if p.article_id in known
+            ]
+            new = [
+                {
+                    "article_id": p.article_id,
+                    "source": p.source,
+                    "url": p.url,
+                    "canonical_url": canonical_url(p.url),
+                    "content_hash": p.content_hash,
+                    "published_at": p.published_at,
+                    "first_seen": now,
+                    "last_changed": now,
+                }
+                for p in latest.values()
+                if p.article_id not in known
+            ]
+            if changed:
+                conn.execute(update(articles).where(articles.c.article_id == bindparam("key")), changed)
+            if new:
+                conn.execute(articles.insert(), new)
+        return len(new)
 
     def mark_seen(self, source: str, url: str) -> None:
         """Remember a URL that is not publishable (e.g. a page without title) so listings skip it."""

@@ -3,7 +3,6 @@ reported in the run's summary and stored stats (a health note), not only logged.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -64,7 +63,7 @@ def test_the_pipeline_refuses_and_records_the_limit() -> None:
         {"url": "http://127.0.0.1/a-1.html", "source": "s", "title": "T", "text": "chữ " * 5_000}
     )
     with pytest.raises(DropItem):
-        asyncio.run(pipeline.process_item(big))
+        pipeline.process_item(big)
     stats = crawler.stats.get_stats()
     assert stats["bantin/publish/oversize"] == 1 and stats["bantin/publish/max_bytes"] == 5_000
     assert stats["bantin/publish/oversize_urls"] == ["http://127.0.0.1/a-1.html"]

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
-from crawlers.state import CrawlState
+from crawlers.state import CrawlState, Published
 from schemas.ids import article_id
 
 
 @pytest.fixture
-def state(database_url: str) -> CrawlState:
+def state(database_url: str) -> Iterator[CrawlState]:
     """The store on a temp SQLite file and on a throw-away PostgreSQL database."""
     store = CrawlState(database_url)
     yield store
@@ -43,6 +45,23 @@ def test_changed_content_is_published_once(state: CrawlState) -> None:
     state.mark_published("conganbackan", URL, aid, "h2", None)
     assert not state.should_publish(aid, "h2")
     assert state.article_count() == 1
+
+
+def test_a_batch_of_marks_is_one_transaction_and_counts_the_new(state: CrawlState) -> None:
+    other = URL.replace("16671", "16672")
+    state.mark_published("conganbackan", URL, article_id(URL), "h1", None)
+    commits: list[object] = []
+    event.listen(state.engine, "commit", commits.append)
+    batch = [
+        Published("conganbackan", URL, article_id(URL), "h2", None),
+        Published("conganbackan", other, article_id(other), "o1", None),
+        Published("conganbackan", other, article_id(other), "o2", None),  # the last one counts
+    ]
+    assert state.mark_published_many(batch) == 1, "one new article, one changed"
+    assert len(commits) == 1
+    assert not state.should_publish(article_id(URL), "h2")
+    assert not state.should_publish(article_id(other), "o2")
+    assert state.article_count("conganbackan") == 2
 
 
 def test_seen_urls_count_as_known(state: CrawlState) -> None:
