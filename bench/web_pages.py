@@ -7,7 +7,7 @@ cache before every call, so each overview and events page counts its facets anew
 keeps it, as for an analyst paging through one view.
 
     python -m bench.web_pages --n 20000
-    python -m bench.web_pages --database-url postgresql+psycopg://…/bench   # filled before
+    python -m bench.web_pages --n 1000000 --database-url postgresql+psycopg://…/bench   # kept, filled once
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from bench.storage_queries import DAYS, FIRST_DAY, PROVINCES, fill
+from bench.storage_queries import DAYS, FIRST_DAY, PROVINCES, ensure_filled
 from schemas.event import EVENT_TYPES
 from services.api.app import create_app
 from services.storage import overview
-from services.storage.db import make_engine, upgrade
+from services.storage.db import make_engine
 
 REPEATS = 30
 
@@ -108,21 +108,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000, help="synthetic events to store (SQLite temp file)")
     parser.add_argument("--repeats", type=int, default=REPEATS, help="timed calls per page")
     parser.add_argument("--warm", action="store_true", help="keep the aggregates' cache between calls")
-    parser.add_argument("--database-url", help="time the pages on this database, filled by an earlier run")
+    parser.add_argument(
+        "--database-url", help="time the pages on this kept database (filled with --n events when empty)"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     if args.database_url:
-        upgrade(args.database_url)
+        ensure_filled(args.database_url, args.n)
         _print(measure(args.database_url, args.repeats, cold=not args.warm), args.json)
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        upgrade(url)
-        engine = make_engine(url)
-        try:
-            fill(engine, args.n)
-        finally:
-            engine.dispose()
+        ensure_filled(url, args.n)
         _print(measure(url, args.repeats, cold=not args.warm), args.json)
 
 

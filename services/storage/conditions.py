@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from schemas.times import VIETNAM_TZ
 from services.storage.caches import distinct_values
+from services.storage.coarse import PROVINCE_COLUMNS
 from services.storage.filters import EventFilter, folded_name
 from services.storage.fulltext import text_condition, uses_text
 from services.storage.names import prefix_upper_bound
@@ -36,9 +37,7 @@ def where(
     clauses: list[sa.ColumnElement[bool]] = []
     in_text = uses_text(f)
     if f.province and not in_text:
-        names = distinct_values.matching(
-            conn, (events.c.province, events.c.province_current), f.province, province_key
-        )
+        names = distinct_values.matching(conn, PROVINCE_COLUMNS, f.province, province_key)
         clauses.append(sa.or_(events.c.province.in_(names), events.c.province_current.in_(names)))
     if f.event_type and not in_text:
         clauses.append(events.c.event_type.in_(f.event_type))
@@ -82,8 +81,8 @@ def _person_condition(conn: sa.Connection, f: EventFilter, inline_limit: int) ->
     """One person must match the name, and the rank and the role when they are given.
 
     The name is one of the person's name keys or a prefix of one that ends at a word's end (see
-    ``services.storage.names``): "ha" finds "ha" and "ha van", never "hai"; an equality and a range
-    scan of ``event_person_keys``. When it selects at most ``inline_limit`` events, their
+    ``services.storage.names``): "ha" finds "ha" and "ha van", never "hai"; one range scan of
+    ``event_person_keys``. When it selects at most ``inline_limit`` events, their
     ids are read first and the condition is that list: PostgreSQL estimates a prefix range of
     names at one row, and with that guess it re-scanned the matches for every walked event. More
     matches stay an ``event_id IN (subquery)``, which the sort-order probe serves well.
@@ -91,12 +90,10 @@ def _person_condition(conn: sa.Connection, f: EventFilter, inline_limit: int) ->
     name = folded_name(f.person or "")
     if not name:
         return sa.false()
-    words_after = name + " "
+    # the name itself and every key continuing it after a space: keys hold no character below a
+    # space, so that is one range of the index (an OR of the two made PostgreSQL visit the heap)
     match = sa.select(person_keys.c.event_id).where(
-        sa.or_(
-            person_keys.c.key == name,
-            sa.and_(person_keys.c.key >= words_after, person_keys.c.key < prefix_upper_bound(words_after)),
-        )
+        person_keys.c.key >= name, person_keys.c.key < prefix_upper_bound(name + " ")
     )
     if f.rank or f.role:
         match = match.join(

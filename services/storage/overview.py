@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time as clock
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,8 +21,9 @@ from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 
-from services.storage import planner, queries, rollup
+from services.storage import conditions, planner, queries, rollup
 from services.storage.filters import EventFilter
+from services.storage.tables import events
 
 T = TypeVar("T")
 TTL_SECONDS = 30.0
@@ -78,24 +79,78 @@ def _key(engine: sa.Engine, what: str, f: EventFilter) -> tuple[str, ...]:
     return (engine.url.render_as_string(), what, f.model_dump_json())
 
 
+FACET_SAMPLE = 5_000
+"""A facet the rollups cannot count (text, person, role, rank or award kind in the filter) is
+counted over at most this many matching events: every match of a common word is ~150,000 rows
+on 1M events, each read from the table (0.5 s for the events page of ``q`` and a type)."""
+
+
+def _relaxed(f: EventFilter, field: FacetField) -> EventFilter:
+    """``f`` without the choice of ``field``'s facet."""
+    name = FACET_RELAXES[field]
+    return f.model_copy(update={name: EventFilter.model_fields[name].default})
+
+
 def facet_counts(engine: sa.Engine, f: EventFilter, field: FacetField) -> list[tuple[str, int]]:
-    """(value, count) of ``field`` over the events matching ``f`` without its own choice, most first."""
-    relaxed = f.model_copy(
-        update={FACET_RELAXES[field]: EventFilter.model_fields[FACET_RELAXES[field]].default}
-    )
+    """(value, count) of ``field`` over the events matching ``f`` without its own choice, most
+    first; over a sample of them when the rollups cannot count ``f`` (:func:`_sample`)."""
+    relaxed = _relaxed(f, field)
+    if not rollup.answers(relaxed):
+        return _sample(engine, relaxed)[0][field]
 
     def compute() -> list[tuple[str, int]]:
         rows = queries.stats(engine, [field], relaxed)
-        counted = [(row[field], int(row["count"])) for row in rows if row[field] is not None]
-        return sorted(counted, key=lambda item: (-item[1], item[0]))
+        return _most_first((row[field], int(row["count"])) for row in rows)
 
     return recent.get(_key(engine, f"facet:{field}", relaxed), compute)
 
 
+def _sample(engine: sa.Engine, f: EventFilter) -> tuple[dict[FacetField, list[tuple[str, int]]], bool]:
+    """Every facet's (value, count) over at most :data:`FACET_SAMPLE` events matching ``f``, the
+    first the database finds, from one read; and whether more events match (the cap was hit)."""
+
+    def compute() -> tuple[dict[FacetField, list[tuple[str, int]]], bool]:
+        with engine.connect() as conn:
+            where = conditions.where(conn, f, planner.SETTINGS)
+            columns = [events.c[name] for name in FACET_FIELDS]
+            rows = conn.execute(sa.select(*columns).where(*where).limit(FACET_SAMPLE + 1)).all()
+        capped = len(rows) > FACET_SAMPLE
+        rows = rows[:FACET_SAMPLE]
+        counted = {
+            field: _most_first(Counter(row[i] for row in rows).items())
+            for i, field in enumerate(FACET_FIELDS)
+        }
+        return counted, capped
+
+    return recent.get(_key(engine, "facet-sample", f), compute)
+
+
+def _most_first(counts: Iterable[tuple[str | None, int]]) -> list[tuple[str, int]]:
+    return sorted(
+        ((value, n) for value, n in counts if value is not None), key=lambda item: (-item[1], item[0])
+    )
+
+
 def facets(engine: sa.Engine, f: EventFilter) -> dict[FacetField, list[tuple[str, int]]]:
-    """Every facet's counts, read at once (:func:`together`)."""
-    counts = together(*(lambda field=field: facet_counts(engine, f, field) for field in FACET_FIELDS))
-    return dict(zip(FACET_FIELDS, counts, strict=True))
+    """Every facet's counts, read at once (:func:`together`). Relaxing a facet's own choice never
+    changes whether the rollups count a filter, so either every facet is exact or every one is
+    sampled; the facets that share a relaxed filter then share one sample."""
+    if rollup.answers(f):
+        counts = together(*(lambda field=field: facet_counts(engine, f, field) for field in FACET_FIELDS))
+        return dict(zip(FACET_FIELDS, counts, strict=True))
+    samples = together(*(lambda relaxed=relaxed: _sample(engine, relaxed) for relaxed in _relaxations(f)))
+    found = dict(zip(_relaxations(f), samples, strict=True))
+    return {field: found[_relaxed(f, field)][0][field] for field in FACET_FIELDS}
+
+
+def facets_sampled(engine: sa.Engine, f: EventFilter) -> bool:
+    """Whether :func:`facets` of ``f`` counted a sample of the matches, not all of them."""
+    return not rollup.answers(f) and any(_sample(engine, relaxed)[1] for relaxed in _relaxations(f))
+
+
+def _relaxations(f: EventFilter) -> list[EventFilter]:
+    """The distinct filters the facets of ``f`` count."""
+    return list(dict.fromkeys(_relaxed(f, field) for field in FACET_FIELDS))
 
 
 _readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bantin-overview")
@@ -110,9 +165,17 @@ def together(*reads: Callable[[], Any]) -> list[Any]:
 
 
 def total(engine: sa.Engine, f: EventFilter) -> int:
-    """Events matching ``f``: the event-type facet holds it, so no extra count is read."""
+    """Events matching ``f``, from the event-type facet (no extra read); when the rollups cannot
+    count ``f``, at most :data:`FACET_SAMPLE` of them (:func:`total_capped` says whether more)."""
+    if not rollup.answers(f):
+        return sum(count for _, count in _sample(engine, f)[0]["event_type"])
     counts = facet_counts(engine, f, "event_type")
     return sum(count for value, count in counts if not f.event_type or value in f.event_type)
+
+
+def total_capped(engine: sa.Engine, f: EventFilter) -> bool:
+    """Whether more events match ``f`` than :func:`total` counted."""
+    return not rollup.answers(f) and _sample(engine, f)[1]
 
 
 @dataclass(frozen=True)

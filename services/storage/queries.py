@@ -208,22 +208,36 @@ def stats(
         raise ValueError(f"cannot group by {', '.join(unknown)}; choose from {', '.join(GROUP_BYS)}")
     keys = list(dict.fromkeys(group_by))
     with engine.connect() as conn:
-        counted = rollup.counting(conn, filter, planner.SETTINGS)
-        expressions = [_group_expression(conn, counted, name, filter.date_field).label(name) for name in keys]
-        query = (
-            sa.select(*expressions, counted.count.label("count"))
-            .select_from(counted.table)
-            .where(*counted.where)
-            .group_by(*expressions)
-            .order_by(*(sa.nulls_last(expression.asc()) for expression in expressions))
-        )
-        return [dict(row._mapping) for row in conn.execute(query)]
+        grouped = [
+            _grouped(conn, part, keys, filter.date_field)
+            for part in rollup.parts(conn, filter, planner.SETTINGS, by_month="month" in keys)
+        ]
+        query = grouped[0]
+        if len(grouped) > 1:  # the parts' counts of each group added up
+            summed = sa.union_all(*grouped).subquery("parts")
+            query = sa.select(
+                *(summed.c[name] for name in keys),
+                sa.cast(sa.func.coalesce(sa.func.sum(summed.c["count"]), 0), sa.BigInteger).label("count"),
+            ).group_by(*(summed.c[name] for name in keys))
+        ordered = query.order_by(*(sa.nulls_last(query.selected_columns[name].asc()) for name in keys))
+        return [dict(row._mapping) for row in conn.execute(ordered)]
 
 
 def check_database(engine: sa.Engine) -> None:
     """Raise unless the database answers and the events table exists (for health checks)."""
     with engine.connect() as conn:
         conn.execute(sa.select(events.c.event_id).limit(1)).all()
+
+
+def _grouped(conn: sa.Connection, part: rollup.Counting, keys: Sequence[str], date_field: str) -> sa.Select:
+    """The counts of one part per combination of ``keys``."""
+    expressions = [_group_expression(conn, part, name, date_field).label(name) for name in keys]
+    return (
+        sa.select(*expressions, part.count.label("count"))
+        .select_from(part.table)
+        .where(*part.where)
+        .group_by(*expressions)
+    )
 
 
 def _group_expression(

@@ -37,7 +37,7 @@ from sqlalchemy.sql.dml import Insert
 
 from schemas.event import Event, Province
 from services.common import provinces
-from services.storage import rollup
+from services.storage import idsets, rollup
 from services.storage.names import person_key_rows
 from services.storage.search import facet_tokens, fold, month_tokens
 from services.storage.tables import articles, awards, events, people, person_keys
@@ -210,12 +210,15 @@ def _text(fetched_at: datetime | None, content_hash: str | None) -> tuple[dateti
 def _stored_versions(conn: sa.Connection, article_ids: list[str]) -> dict[str, _Stored]:
     """The stored text and (event_id, extractor_version) of every stored event of these articles.
 
-    One query per 500 articles: the article rows and the event rows, each read by its index
-    (``UNION ALL``; PostgreSQL plans a join of the two as a scan of ``articles``).
+    One query for the batch on PostgreSQL (``idsets``): the article rows and the event rows, each
+    read by its index (``UNION ALL``; PostgreSQL plans a join of the two as a scan of ``articles``).
     """
     stored: dict[str, _Stored] = {}
-    for start in range(0, len(article_ids), 500):
-        chunk = article_ids[start : start + 500]
+    for ids_of_articles, ids_of_events in zip(
+        idsets.matching(conn, articles.c.article_id, article_ids),
+        idsets.matching(conn, events.c.article_id, article_ids),
+        strict=True,
+    ):
         query = sa.union_all(
             sa.select(
                 articles.c.article_id,
@@ -223,14 +226,14 @@ def _stored_versions(conn: sa.Connection, article_ids: list[str]) -> dict[str, _
                 articles.c.content_hash,
                 sa.cast(sa.null(), events.c.event_id.type),
                 sa.cast(sa.null(), events.c.extractor_version.type),
-            ).where(articles.c.article_id.in_(chunk)),
+            ).where(ids_of_articles),
             sa.select(
                 events.c.article_id,
                 sa.cast(sa.null(), articles.c.fetched_at.type),
                 sa.cast(sa.null(), articles.c.content_hash.type),
                 events.c.event_id,
                 events.c.extractor_version,
-            ).where(events.c.article_id.in_(chunk)),
+            ).where(ids_of_events),
         )
         for article_id, fetched_at, content_hash, event_id, version in conn.execute(query):
             state = stored.get(article_id)
@@ -241,6 +244,22 @@ def _stored_versions(conn: sa.Connection, article_ids: list[str]) -> dict[str, _
             else:
                 state.events.append((event_id, version))
     return stored
+
+
+_LOCK_ARTICLES = sa.text(
+    "SELECT pg_advisory_xact_lock(k) FROM"
+    " (SELECT DISTINCT hashtextextended(a, 0) AS k FROM unnest(CAST(:ids AS text[])) AS a) AS keys ORDER BY k"
+)
+
+
+def _lock_articles(conn: sa.Connection, article_ids: list[str]) -> None:
+    """PostgreSQL: a lock on each article until the transaction ends, so that two writers of one
+    article (the worker writes batches side by side) run one after the other and the second one's
+    look-up sees what the first committed. Taken in one order (a volatile function in the select
+    list runs after the sort), so writers never deadlock on them; SQLite has one writer at a time.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK_ARTICLES, {"ids": article_ids})
 
 
 def _latest_text(evs: list[Event]) -> tuple[datetime, str] | None:
@@ -257,6 +276,7 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
     for ev in batch:
         by_article[ev.article.article_id].append(ev)
 
+    _lock_articles(conn, list(by_article))
     stored = _stored_versions(conn, list(by_article))
 
     keep: list[Event] = []
@@ -301,10 +321,9 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
     replaced = obsolete + [e.event_id for e in keep if e.event_id in existing]
     counts.subtract(rollup.stored_keys(conn, replaced))
     if obsolete:
-        for start in range(0, len(obsolete), 500):
-            chunk = obsolete[start : start + 500]
-            _delete_children(conn, chunk)
-            conn.execute(events.delete().where(events.c.event_id.in_(chunk)))
+        _delete_children(conn, obsolete)
+        for among in idsets.matching(conn, events.c.event_id, obsolete):
+            conn.execute(events.delete().where(among))
         result.replaced_deleted = len(obsolete)
     if not keep:
         rollup.apply(conn, counts)
@@ -322,15 +341,14 @@ def _write(conn: sa.Connection, batch: Sequence[Event]) -> WriteResult:
         key_rows += keys
         award_rows += grants
     counts.update(rollup.key_of(row) for row in event_rows)
-    rollup.apply(conn, counts)
     _store(conn, articles, list(article_rows.values()), set(stored))
     _store(conn, events, event_rows, existing)
-    kept_ids = [r["event_id"] for r in event_rows if r["event_id"] in existing]  # new events have no children
-    for start in range(0, len(kept_ids), 500):
-        _delete_children(conn, kept_ids[start : start + 500])
+    _delete_children(conn, [r["event_id"] for r in event_rows if r["event_id"] in existing])  # new: none
     for table, rows in ((people, person_rows), (person_keys, key_rows), (awards, award_rows)):
         if rows:
             _insert(conn, table, rows)
+    # last: its rows are shared by every writer (and by 0009's levels), so they stay locked briefly
+    rollup.apply(conn, counts)
     result.written = len(event_rows)
     return result
 
@@ -350,7 +368,8 @@ def _store(conn: sa.Connection, table: sa.Table, rows: list[dict], stored_keys: 
 
 def _delete_children(conn: sa.Connection, event_ids: list[str]) -> None:
     for table in (person_keys, people, awards):
-        conn.execute(table.delete().where(table.c.event_id.in_(event_ids)))
+        for among in idsets.matching(conn, table.c.event_id, event_ids):
+            conn.execute(table.delete().where(among))
 
 
 def _with_json_text(conn: sa.Connection, stmt: InsertT, row: dict) -> InsertT:

@@ -54,6 +54,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "top_provinces": ("Tỉnh/thành (sau 2025) nhiều sự kiện nhất", "Top provinces (after 2025)"),
     "top_campaigns": ("Phong trào, chuyên đề nổi bật", "Top campaigns"),
     "campaigns_note": ("trong {n} sự kiện mới nhất", "among the {n} newest events"),
+    "facets_sample_note": (
+        "số đếm bên bộ lọc: trên {n} sự kiện khớp",
+        "filter counts: over {n} of the matches",
+    ),
     "none": ("không có", "none"),
     "latest": ("Sự kiện mới nhất", "Latest events"),
     "all_events": ("Xem tất cả sự kiện →", "All events →"),

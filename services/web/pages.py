@@ -89,6 +89,7 @@ def router(engine: sa.Engine, settings: Settings) -> APIRouter:
                 lang,
                 asked=asked,
                 total=total,
+                total_capped=overview.total_capped(engine, f),
                 tiles=cartogram.layout(dict(units), f.province),
                 map_size=(width, height),
                 tile_size=cartogram.TILE - cartogram.GAP,
@@ -129,6 +130,9 @@ def router(engine: sa.Engine, settings: Settings) -> APIRouter:
                 paged=cursor is not None,
                 facets=overview.facets(engine, asked.filter),
                 total=overview.total(engine, asked.filter),
+                facets_sampled=overview.facets_sampled(engine, asked.filter),
+                total_capped=overview.total_capped(engine, asked.filter),
+                facet_sample=overview.FACET_SAMPLE,
             ),
         )
 

@@ -25,6 +25,13 @@ def test_query_bench_times_a_database_it_filled_before(database_url: str) -> Non
     assert set(result["queries"]) == set(workload(random.Random(0)))
 
 
+def test_query_bench_fills_a_kept_database_once(database_url: str) -> None:
+    first = time_existing(database_url, n_events=200, repeats=2)
+    assert first["n_events"] == 200 and first["fill_seconds"] is not None
+    again = time_existing(database_url, n_events=200, repeats=2)  # kept: not filled twice
+    assert (again["n_events"], again["fill_seconds"]) == (200, None)
+
+
 @pytest.mark.integration
 @pytest.mark.slow
 def test_fault_bench_runs_and_reports_nothing_lost(kafka_bootstrap: str) -> None:

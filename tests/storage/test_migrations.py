@@ -11,7 +11,7 @@ from schemas.event import Event
 from services.storage.db import alembic_config, current_revision, make_engine, upgrade
 from services.storage.search import month_bucket, month_token, month_tokens
 
-HEAD = "0008"
+HEAD = "0009"
 
 
 def as_stored(row: dict) -> dict:

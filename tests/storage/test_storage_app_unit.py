@@ -1,6 +1,6 @@
 """The storage worker's FastStream batch handler in memory (``TestKafkaBroker``) over a temporary
 SQLite database: one batch's Events are stored, every other record of it is dead-lettered alone with
-its original bytes, and the batch is committed after that — or rewound when storing fails."""
+its original bytes, and the batch's offsets are committed after that — or rewound when storing fails."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from factories import synthetic_event, synthetic_events
 from faststream.kafka import KafkaPublishMessage, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from faststream.kafka.message import KafkaAckableMessage
+from faststream.kafka.message import FakeConsumer
 from prometheus_client import REGISTRY
 
 from schemas import DeadLetter
 from services.common.dead_letters import original_payload
 from services.common.settings import Settings
 from services.storage import app
-from services.storage.app import build_broker
+from services.storage.app import build_worker
 from services.storage.db import make_engine, upgrade
 
 REFUSED_TITLE = "REFUSE ME"
@@ -52,28 +52,32 @@ def engine(settings: Settings) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
-def commits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """ "ack" / "nack" for each verdict on a message of the worker's subscriber (the only ackable one)."""
-    verdicts: list[str] = []
-    for verdict in ("ack", "nack"):
-        original = getattr(KafkaAckableMessage, verdict)
+def commits(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[TopicPartition, int]]]:
+    """("commit", offsets) and ("seek", {partition: offset}) for each call the worker makes on the
+    in-memory broker's consumer (which accepts and ignores them)."""
+    calls: list[tuple[str, dict[TopicPartition, int]]] = []
 
-        async def spy(
-            message: KafkaAckableMessage, *, _verdict: str = verdict, _original: Any = original
-        ) -> None:
-            if not message.committed:  # a second verdict on a message changes nothing
-                verdicts.append(_verdict)
-            await _original(message)
+    async def commit(consumer: FakeConsumer, offsets: dict[TopicPartition, int]) -> None:
+        calls.append(("commit", dict(offsets)))
 
-        monkeypatch.setattr(KafkaAckableMessage, verdict, spy)
-    return verdicts
+    def seek(consumer: FakeConsumer, partition: TopicPartition, offset: int) -> None:
+        calls.append(("seek", {partition: offset}))
+
+    monkeypatch.setattr(FakeConsumer, "commit", commit)
+    monkeypatch.setattr(FakeConsumer, "seek", seek)
+    return calls
+
+
+PARTITION = TopicPartition("ev", 0)  # the in-memory broker delivers every record at offset 0
 
 
 async def store(
     settings: Settings, engine: sa.Engine, batch: list[tuple[bytes, bytes]]
 ) -> list[tuple[bytes, DeadLetter]]:
-    """Deliver ``batch`` ((key, value) records) to the worker as one batch; the letters it published."""
-    broker = build_broker(settings, engine)
+    """Deliver ``batch`` ((key, value) records) to the worker as one batch and wait for its write;
+    the letters it published."""
+    worker = build_worker(settings, engine)
+    broker = worker.broker
     letters: list[tuple[bytes, DeadLetter]] = []
 
     @broker.subscriber(settings.topic_dead_letters)
@@ -86,6 +90,7 @@ async def store(
         await br.publish_batch(
             *(KafkaPublishMessage(value, key=key) for key, value in batch), topic=settings.topic_events
         )
+        await worker.pipeline.close()
     return letters
 
 
@@ -122,7 +127,7 @@ async def test_good_events_are_stored_and_each_bad_record_dead_lettered_alone(
     letters = await store(settings, engine, batch)
 
     assert set(stored(engine)) == {e.event_id for e in good}
-    assert commits == ["ack"], "the batch is committed once, after its rows and letters"
+    assert commits == [("commit", {PARTITION: 1})], "the batch is committed once, after its rows and letters"
     assert len(letters) == len(bad), "each bad record dead-lettered exactly once"
     by_key = {key: letter for key, letter in letters}
     assert {key: original_payload(letter) for key, letter in by_key.items()} == bad
@@ -140,7 +145,7 @@ async def test_a_batch_of_only_bad_records_is_dead_lettered_and_committed(
 ) -> None:
     letters = await store(settings, engine, [(b"a", b"[]"), (b"b", b"{}")])
     assert sorted(original_payload(letter) for _, letter in letters) == [b"[]", b"{}"]
-    assert stored(engine) == {} and commits == ["ack"]
+    assert stored(engine) == {} and commits == [("commit", {PARTITION: 1})]
 
 
 async def test_a_failure_that_is_no_records_fault_rewinds_the_batch(
@@ -150,7 +155,6 @@ async def test_a_failure_that_is_no_records_fault_rewinds_the_batch(
         raise RuntimeError("writer bug")
 
     monkeypatch.setattr(app, "write_isolating", broken)
-    with pytest.raises(RuntimeError, match="writer bug"):  # the test broker re-raises what the worker logs
-        await store(settings, engine, [(b"good", synthetic_event(1).model_dump_json().encode())])
-    assert commits == ["nack"], "redelivered, not committed past"
+    await store(settings, engine, [(b"good", synthetic_event(1).model_dump_json().encode())])
+    assert commits == [("seek", {PARTITION: 0})], "rewound to be read again, not committed past"
     assert stored(engine) == {}

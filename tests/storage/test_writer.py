@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from schemas.event import Event, Extractor, Person
 from schemas.ids import content_hash
 from services.storage.queries import EventFilter, search_events
 from services.storage.writer import version_key, write_events
+from tests.waiting import wait_for
 
 
 def count(engine: sa.Engine, table: str) -> int:
@@ -105,7 +107,8 @@ def test_a_row_stored_by_a_concurrent_writer_is_upserted_on_retry(
 ) -> None:
     """New rows are plain inserts (COPY on PostgreSQL): when another writer stores the same events
     between the look-up and the insert, the batch fails as a whole and the worker's retry upserts
-    (nothing is taken for a refused row)."""
+    (nothing is taken for a refused row). The other writer is one that takes no article locks (a
+    hand-written insert, an older worker): the worker's own writes of one article wait for each other."""
     from services.storage import refusals, writer
 
     batch = synthetic_events(5)
@@ -115,8 +118,10 @@ def test_a_row_stored_by_a_concurrent_writer_is_upserted_on_retry(
     def lookup_then_race(conn: sa.Connection, article_ids: list[str]) -> dict:
         lookups.append(len(article_ids))
         stored = real_lookup(conn, article_ids)
-        if len(lookups) == 1:
-            write_events(engine, batch[:2])  # another writer commits right after this look-up
+        if len(lookups) == 1:  # another writer commits right after this look-up
+            with monkeypatch.context() as unlocked:
+                unlocked.setattr(writer, "_lock_articles", lambda conn, ids: None)
+                write_events(engine, batch[:2])
         return stored
 
     monkeypatch.setattr(writer, "_stored_versions", lookup_then_race)
@@ -129,6 +134,32 @@ def test_a_row_stored_by_a_concurrent_writer_is_upserted_on_retry(
     assert result.written == 5
     assert count(engine, "events") == 5
     assert count(engine, "event_person_keys") == 15
+
+
+def test_two_writers_of_one_article_run_one_after_the_other(engine: sa.Engine) -> None:
+    """The worker writes two batches at once on PostgreSQL: a second write of an article waits for
+    the first one's transaction, and its look-up then sees what the first stored."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    old, new = synthetic_event(9, version="1.0.0"), synthetic_event(9, ordinal=1, version="2.0.0")
+    with engine.connect() as first:
+        first.begin()
+        write_events(first, [old])  # not committed yet: it holds the article's lock
+        second = ThreadPoolExecutor(1).submit(write_events, engine, [new])
+        wait_for(lambda: waiting_on_advisory_lock(engine), "the second writer waiting for the lock")
+        assert not second.done()
+        first.commit()
+    result = second.result()
+    assert (result.written, result.replaced_deleted) == (1, 1), "it saw the first write and replaced it"
+    assert versions(engine) == {new.event_id: "2.0.0"}
+
+
+def waiting_on_advisory_lock(engine: sa.Engine) -> bool:
+    with engine.connect() as conn:
+        query = (
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+        )
+        return conn.execute(sa.text(query + " AND datname = current_database()")).scalar_one() > 0
 
 
 # --- edits: a new text of an article replaces its whole event set (issue 13, item 4) ---

@@ -84,3 +84,28 @@ def test_answers_are_reused_for_a_while_then_read_again() -> None:
     expired.get(("a",), lambda: compute("x"))
     expired.get(("a",), lambda: compute("x"))
     assert calls[-2:] == ["x", "x"]
+
+
+def test_facets_and_total_of_a_text_filter_count_a_capped_sample(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.storage import queries
+
+    words = EventFilter(q="doi tuong")
+    matched = queries.search_events(store.engine, words, limit=100).items
+    assert len(matched) == 2
+    exact = overview.facets(store.engine, words)
+    assert dict(exact["event_type"]) == Counter(event["event_type"] for event in matched)
+    assert dict(exact["source"]) == Counter(event["article"]["source"] for event in matched)
+    assert not overview.facets_sampled(store.engine, words)
+    assert (overview.total(store.engine, words), overview.total_capped(store.engine, words)) == (2, False)
+
+    overview.recent.clear()
+    monkeypatch.setattr(overview, "FACET_SAMPLE", 1)
+    sampled = overview.facets(store.engine, words)
+    for field, counts in sampled.items():
+        assert sum(n for _, n in counts) == 1
+        truth = dict(exact[field])
+        assert all(0 < n <= truth[value] for value, n in counts)
+    assert overview.facets_sampled(store.engine, words)
+    assert (overview.total(store.engine, words), overview.total_capped(store.engine, words)) == (1, True)
