@@ -38,7 +38,7 @@ bench: venv ## the README's benchmark figures, except the 1M-event query run (ma
 	$(BIN)/python -m bench.extract --n 300
 	$(BIN)/python -m bench.storage --n 40000 --max-records 2000
 	$(BIN)/python -m bench.faults --good 1000 --raw 2000 --events 500
-	$(BIN)/python -m bench.e2e --n 1000 --latency-n 100 --rate 5
+	$(BIN)/python -m bench.e2e --split
 
 bench-queries: venv ## query latency on 1M events, SQLite and PostgreSQL (fills for ~15 min)
 	$(BIN)/python -m bench.storage_queries --n 1000000

@@ -101,6 +101,8 @@ def main() -> None:
         stack.callback(producer.close)
 
         def drain(messages: list[tuple[str, bytes | None, bytes]], good: set[str], bad: int) -> float:
+            for article_id in good:
+                rows.expect(article_id)
             started = time.perf_counter()
             for topic, key, value in messages:
                 producer.send(topic, key=key, value=value)

@@ -45,3 +45,30 @@ def test_fault_bench_runs_and_reports_nothing_lost(kafka_bootstrap: str) -> None
     )
     assert "good articles lost: 0; stuck: no" in done.stdout, done.stdout + done.stderr[-3000:]
     assert "duplicated: 0" in done.stdout
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_latency_bench_runs_a_rate_and_reports_the_highest_that_holds(kafka_bootstrap: str) -> None:
+    args = ["--n", "10", "--rates", "5", "--duration", "2", "--database", "sqlite", "--extractors", "1"]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.e2e",
+            *args,
+            "--split",
+            "--bootstrap",
+            kafka_bootstrap,
+            "--timeout",
+            "180",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "burst: 10 raw articles" in done.stdout, done.stdout + done.stderr[-3000:]
+    [row] = [line for line in done.stdout.splitlines() if line.split()[:1] == ["5"]]
+    assert row.split()[2:4] == ["10", "0"], row  # 10 articles, none lost
+    assert "highest rate with p99 < 1 s: " in done.stdout

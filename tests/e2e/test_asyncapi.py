@@ -49,7 +49,7 @@ def test_each_channel_carries_its_contract() -> None:
     storage = yaml.safe_load(asyncapi.render("storage"))
     assert extractor["asyncapi"].startswith("3.")
     assert operations(extractor) == {
-        ("receive", "news.raw-articles.v1"): "RawArticle",
+        ("receive", "news.raw-articles.v1"): "[RawArticle]",  # a batch subscriber, each message one
         ("send", "news.events.v1"): "Event",
         ("send", "news.dead-letters.v1"): "DeadLetter",
     }

@@ -153,6 +153,31 @@ async def test_a_failing_extraction_is_dead_lettered(run: Run, monkeypatch: pyte
     assert run.events == [] and run.commits == ["ack"]
 
 
+async def test_a_batch_dead_letters_its_failing_article_alone_and_is_committed_once(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def article(n: int) -> RawArticle:
+        return RawArticle(
+            url=f"{ARTICLE.url}?n={n}", source=ARTICLE.source, title=ARTICLE.title, text=ARTICLE.text
+        )
+
+    good, broken, other = article(1), article(2), article(3)
+    extract = worker.extract
+
+    def broken_rule(a: RawArticle) -> list[Event]:
+        if a.article_id == broken.article_id:
+            raise RuntimeError("rule crashed")
+        return extract(a)
+
+    monkeypatch.setattr(worker, "extract", broken_rule)
+    payloads = [a.model_dump_json().encode() for a in (good, broken, other)]
+    await run.broker.publish_batch(*payloads, topic=run.settings.topic_raw_articles)
+    assert run.commits == ["ack"]
+    [(_, letter)] = run.letters
+    assert letter.error.type == "RuntimeError" and original_payload(letter) == payloads[1]
+    assert {e.article.article_id for _, e in run.events} == {good.article_id, other.article_id}
+
+
 async def test_an_oversized_raw_article_is_dead_lettered_unparsed_and_spilled_whole(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
