@@ -172,3 +172,12 @@ def test_an_age_or_birth_year_vouches_for_a_name():
     assert _names_of("Anh Rơ Mah Blai (SN 1990) đã kịp thời báo tin cho Công an xã.") == [
         ("Rơ Mah Blai", None)
     ]
+
+
+def test_a_given_name_that_also_starts_titles_when_punctuation_closes_the_name():
+    """Construction: "Trung tá Nguyễn Thanh Thủ, Trưởng Công an xã" — "Thủ" (as in "Thủ trưởng") is
+    the given name when a comma closes the name; before a title it is cut ("Lý Văn Hải Chủ tịch")."""
+    assert _names_of("Trung tá Nguyễn Thanh Thủ, Trưởng Công an xã cho biết.") == [
+        ("Nguyễn Thanh Thủ", "Trung tá")
+    ]
+    assert _names_of("Ông Lý Văn Hải Chủ tịch UBND xã dự buổi lễ.") == [("Lý Văn Hải", None)]

@@ -112,10 +112,15 @@ def is_place(name: str, before: str = "") -> bool:
     return last in _PLACE_WORDS or last_two in _PLACE_WORDS
 
 
-def _trim(name: str) -> str:
-    """Drop trailing capitalised words that start a title or a clause ("Lý Văn A Chủ [tịch]")."""
+# After a name: punctuation ends it, so its last word starts no title ("Trung tá Nguyễn Thanh Thủ,").
+_ENDS_NAME = re.compile(r"\s*(?:[,;:.)]|$)")
+
+
+def _trim(name: str, closed: bool) -> str:
+    """Drop trailing capitalised words that start a title or a clause ("Lý Văn A Chủ [tịch]"),
+    unless punctuation closes the name (``closed``): then they are its given name."""
     words = name.split()
-    while len(words) > 2 and words[-1] in NOT_NAME_WORDS:
+    while not closed and len(words) > 2 and words[-1] in NOT_NAME_WORDS:
         words.pop()
     return " ".join(words)
 
@@ -124,10 +129,13 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     """Personal-name candidates ``(start, end, name)`` in ``text[start:end]``; places removed."""
     out = []
     for m in name_pattern().finditer(text, start, len(text) if end is None else end):
-        name, begin = _trim(m.group()), m.start()
+        closed = len(m.group().split()) > 2 and _ENDS_NAME.match(text, m.end()) is not None
+        name, begin = _trim(m.group(), closed), m.start()
         if name.startswith("Ông ") and len(name.split()) >= 3:  # the honorific, not the family name
             name, begin = name[4:], begin + 4
-        if name.split()[-1] in NOT_NAME_WORDS or any(w in TITLE_WORDS for w in name.split()[1:]):
+        if (name.split()[-1] in NOT_NAME_WORDS and not closed) or any(
+            w in TITLE_WORDS for w in name.split()[1:]
+        ):
             continue
         if not is_place(name, text[max(0, begin - 60) : begin]):
             out.append((begin, begin + len(name), name))
