@@ -3,8 +3,9 @@
 Two sources on one host (two crawl states, as two registry entries of a portal and its mirror)
 are crawled at the same time by two processes against the NukeViet fixture server, which records
 when each request arrives. With the limit, the two together keep one request per interval (counted
-over sliding windows, one request of slack for timer jitter); without it (the control) each keeps
-only its own pace and together they exceed it, so the test can tell the two apart.
+over sliding windows, two requests of slack: a request the machine's load delays on its way arrives
+bunched with the next); without it (the control) each keeps only its own pace and together they
+exceed that, so the test can tell the two apart.
 """
 
 from __future__ import annotations
@@ -78,13 +79,13 @@ def test_two_processes_on_one_host_keep_one_pace(tmp_path: Path) -> None:
 
     assert len(limited) == len(unlimited) == 22, "both crawls fetched the whole site (11 requests) each time"
     per_window = int(WINDOW / INTERVAL)
-    assert busiest_window(limited) <= per_window + 1
+    assert busiest_window(limited) <= per_window + 2
     span = max(limited) - min(limited)
     assert span >= (len(limited) - 1) * INTERVAL * 0.95, "on average no faster than one per interval"
     stats = [json.loads((tmp_path / f"stats-True-{n}.json").read_text()) for n in range(2)]
     assert all(s.get("bantin/host_limit/waits", 0) > 0 for s in stats), "both processes waited for slots"
     # the control: each process alone keeps its pace, the two together do not
-    assert busiest_window(unlimited) > per_window + 1
+    assert busiest_window(unlimited) > per_window + 2
 
 
 def test_reservations_are_an_interval_apart_across_connections(tmp_path: Path) -> None:
