@@ -208,6 +208,20 @@ def scratch_database(kind: str, postgresql_url: str, tmp: str) -> Iterator[str]:
         admin.dispose()
 
 
+def fresh_topics(bootstrap: str, pattern: str, tmp: str) -> Settings:
+    """Settings on new raw, events and dead-letter topics named by ``pattern`` ("bench.{}.ab12"),
+    created on the broker, with the dead-letter spill under ``tmp``."""
+    settings = Settings(
+        kafka_bootstrap_servers=bootstrap,
+        topic_raw_articles=pattern.format("raw"),
+        topic_events=pattern.format("events"),
+        topic_dead_letters=pattern.format("dlq"),
+        dead_letter_spill_dir=f"{tmp}/spill",
+    )
+    create_topics(settings)
+    return settings
+
+
 def worker_env(settings: Settings, database_url: str, group_prefix: str, log_level: str) -> dict[str, str]:
     """The environment of worker processes using ``settings``' broker and topics."""
     return {
@@ -324,14 +338,7 @@ def pipeline(
     """Workers on fresh topics and groups (storage too unless ``database_url`` is None), warmed up:
     every extractor holds partitions and the first articles went all the way through."""
     suffix = uuid.uuid4().hex[:8]
-    settings = Settings(
-        kafka_bootstrap_servers=bootstrap,
-        topic_raw_articles=f"bench.raw.{suffix}",
-        topic_events=f"bench.events.{suffix}",
-        dead_letter_spill_dir=f"{tmp}/spill",
-        topic_dead_letters=f"bench.dlq.{suffix}",
-    )
-    create_topics(settings)
+    settings = fresh_topics(bootstrap, f"bench.{{}}.{suffix}", tmp)
     env = worker_env(settings, database_url or "", f"bench-{suffix}", "WARNING")
     specs = [ProcessSpec(f"extractor{i}", bantin_argv("extractor"), env) for i in range(extractors)]
     if database_url:

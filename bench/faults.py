@@ -25,13 +25,12 @@ from contextlib import ExitStack
 
 from kafka import KafkaConsumer, TopicPartition
 
-from bench.e2e import RowWatcher, broker, raw_articles, worker_env
+from bench.e2e import RowWatcher, broker, fresh_topics, raw_articles, worker_env
 from bench.fuzz_messages import variant
 from schemas import DeadLetter, Event
 from services.common.kafka import make_producer
 from services.common.messages import decode
 from services.common.settings import Settings
-from services.common.topics import create_topics
 from services.extractor.worker import outputs_of
 from services.runner.supervisor import ProcessSpec, Supervisor, bantin_argv
 
@@ -78,14 +77,7 @@ def main() -> None:
         bootstrap = stack.enter_context(broker(args.bootstrap))
         database_url = args.database_url or f"sqlite:///{tmp}/faults.db"
         suffix = uuid.uuid4().hex[:8]
-        settings = Settings(
-            kafka_bootstrap_servers=bootstrap,
-            topic_raw_articles=f"faults.raw.{suffix}",
-            topic_events=f"faults.events.{suffix}",
-            topic_dead_letters=f"faults.dlq.{suffix}",
-            dead_letter_spill_dir=f"{tmp}/spill",
-        )
-        create_topics(settings)
+        settings = fresh_topics(bootstrap, f"faults.{{}}.{suffix}", tmp)
         env = worker_env(settings, database_url, f"faults-{suffix}", "ERROR")
         subprocess.run(bantin_argv("db", "upgrade"), env={**os.environ, **env}, check=True)
         specs = [ProcessSpec(name, bantin_argv(name), env) for name in ("extractor", "storage")]

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.e2e import scratch_database
 from services.common.broker_check import kafka_answers
 from services.common.kafka import make_producer
 from services.common.settings import Settings, get_settings
@@ -62,20 +63,8 @@ def broker_settings() -> Iterator[Settings]:
 
 @contextlib.contextmanager
 def database(kind: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.db"
-        return
-    name = f"bantin_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(kind, PG_ADMIN_URL, tmp) as url:
+        yield url
 
 
 def count(engine: sa.Engine) -> int:
