@@ -74,11 +74,32 @@ def text_condition(
     if conn.dialect.name == "postgresql":
         tsv = (events if row is None else row).c.search_tsv
         return _tsquery_condition(conn, tsv, wanted, len(wanted) > len(words), settings.common_term_share)
-    fts = sa.table("events_fts", sa.column("rowid"))
-    phrases = [" OR ".join(f'"{token}"' for token in alternatives) for alternatives in wanted]
-    match = sa.literal_column("events_fts").op("MATCH")(" AND ".join(f"({phrase})" for phrase in phrases))
     rowid = sa.literal_column("events.rowid") if row is None else row.c.fts_rowid
-    return rowid.in_(sa.select(fts.c.rowid).where(match))
+    return rowid.in_(sa.select(_FTS.c.rowid).where(_match(wanted)))
+
+
+_FTS = sa.table("events_fts", sa.column("rowid"))
+
+
+def _match(wanted: list[list[str]]) -> sa.ColumnElement[bool]:
+    """The FTS5 ``MATCH`` of every term of ``wanted`` (a term: any of its alternatives)."""
+    phrases = [" OR ".join(f'"{token}"' for token in alternatives) for alternatives in wanted]
+    return sa.literal_column("events_fts").op("MATCH")(" AND ".join(f"({phrase})" for phrase in phrases))
+
+
+def first_matches(
+    conn: sa.Connection, query: sa.Select, f: EventFilter, settings: PlannerSettings
+) -> sa.Select:
+    """``query`` over ``events`` (without its text condition) limited to the text matches of ``f``,
+    for reads that want any matches, in no order: on SQLite joined to the FTS5 match, which
+    streams the matches in rowid order, so a ``LIMIT`` stops it early (``rowid IN (match)``
+    first collects every match: ~150,000 rowids for a common word on 1M events)."""
+    if conn.dialect.name == "postgresql":
+        return query.where(text_condition(conn, f, settings))
+    found = terms(f)
+    if found is None:
+        return query.where(sa.false())
+    return query.join(_FTS, _FTS.c.rowid == sa.literal_column("events.rowid")).where(_match(found[1]))
 
 
 def _tsquery_condition(

@@ -14,15 +14,16 @@ import threading
 import time as clock
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 
-from services.storage import conditions, planner, queries, rollup
+from services.storage import conditions, fulltext, planner, queries, rollup
 from services.storage.filters import EventFilter
+from services.storage.fulltext import uses_text
 from services.storage.tables import events
 
 T = TypeVar("T")
@@ -111,9 +112,11 @@ def _sample(engine: sa.Engine, f: EventFilter) -> tuple[dict[FacetField, list[tu
 
     def compute() -> tuple[dict[FacetField, list[tuple[str, int]]], bool]:
         with engine.connect() as conn:
-            where = conditions.where(conn, f, planner.SETTINGS)
-            columns = [events.c[name] for name in FACET_FIELDS]
-            rows = conn.execute(sa.select(*columns).where(*where).limit(FACET_SAMPLE + 1)).all()
+            where = conditions.where(conn, f, planner.SETTINGS, text=False)
+            query = sa.select(*(events.c[name] for name in FACET_FIELDS)).select_from(events).where(*where)
+            if uses_text(f):
+                query = fulltext.first_matches(conn, query, f, planner.SETTINGS)
+            rows = conn.execute(query.limit(FACET_SAMPLE + 1)).all()
         capped = len(rows) > FACET_SAMPLE
         rows = rows[:FACET_SAMPLE]
         counted = {
@@ -161,7 +164,13 @@ def together(*reads: Callable[[], Any]) -> list[Any]:
     counts then take the time of the slowest, not the sum (SQLite in WAL mode and PostgreSQL
     both serve concurrent readers, and sqlite3 releases the GIL while a query runs). Not to be
     called from inside one of the reads (they share four threads)."""
-    return [future.result() for future in [_readers.submit(read) for read in reads]]
+    return [future.result() for future in [start(read) for read in reads]]
+
+
+def start(read: Callable[[], T]) -> Future[T]:
+    """``read`` run on a pooled connection while the caller does other reads (even
+    :func:`together`'s); like those, it must not wait on the pool itself."""
+    return _readers.submit(read)
 
 
 def total(engine: sa.Engine, f: EventFilter) -> int:

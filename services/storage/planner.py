@@ -60,6 +60,15 @@ class Span:
     column: sa.Column[Any] | None
     descending: bool
     settings: PlannerSettings
+    payload: bool = True
+    """Whether the rows may carry their JSON; False: ids only (a caller reading many rows fetches
+    the JSON by id in chunks, not all of it at once)."""
+
+    def with_payload(self, conn: sa.Connection) -> bool:
+        """Whether the page query selects the JSON: not on SQLite, whose sorter copies every
+        gathered row, JSON included, so there the page is chosen by its keys and its JSON read
+        afterwards (PostgreSQL's top-N sort keeps only a page)."""
+        return self.payload and conn.dialect.name != "sqlite"
 
     @property
     def order(self) -> tuple[sa.UnaryExpression[Any], ...]:
@@ -128,7 +137,9 @@ def _first_rows(conn: sa.Connection, span: Span, n: int) -> list[sa.Row]:
             where = [adapt(condition) for condition in span.conditions]
             if in_text:
                 where.append(text_condition(conn, f, settings, window))
-            probe = _page_query(window, where, [adapt(o) for o in span.order], adapt(span.sort_value), n)
+            probe = _page_query(
+                window, where, [adapt(o) for o in span.order], adapt(span.sort_value), n, span.payload
+            )
             rows = list(conn.execute(probe).all())
             if len(rows) == n:
                 return rows
@@ -140,9 +151,7 @@ def _first_rows(conn: sa.Connection, span: Span, n: int) -> list[sa.Row]:
     where = [*span.conditions, *span.bounds]
     if in_text:
         where.append(text_condition(conn, f, settings))
-    # SQLite's sorter copies every gathered row, JSON included, so there the page is chosen by its
-    # keys and its JSON read afterwards; PostgreSQL's top-N sort keeps only a page.
-    payload = conn.dialect.name != "sqlite"
+    payload = span.with_payload(conn)
     if probed and conn.dialect.name == "postgresql":
         return list(conn.execute(_gathered(span, where, n)).all())
     return list(conn.execute(_page_query(events, where, span.order, span.sort_value, n, payload)).all())
@@ -158,8 +167,9 @@ def _gathered(span: Span, where: list[sa.ColumnElement[bool]], n: int) -> sa.Sel
     after the range (13.8 s for 10 events of one province and 90 days on 1M). ``OFFSET 0`` in a
     subquery keeps the limit from reaching the scan.
     """
+    payload = events.c.payload if span.payload else sa.null()
     matches = (
-        sa.select(events.c.event_id, events.c.payload, span.sort_value.label("sort_value"))
+        sa.select(events.c.event_id, payload.label("payload"), span.sort_value.label("sort_value"))
         .where(*where)
         .offset(0)
         .subquery("matches")
@@ -225,7 +235,7 @@ def _month_walk(conn: sa.Connection, span: Span, column: sa.Column[Any], n: int)
     if ends[0] is None or ends[1] is None:  # no dated row (ends[1]: all deleted since the first read)
         return []
     months = _months(month_bucket(ends[0]), month_bucket(ends[1]), descending)
-    payload = conn.dialect.name != "sqlite"  # as in _first_rows: SQLite sorts keys, JSON later
+    payload = span.with_payload(conn)
     rows: list[sa.Row] = []
     walked, width = 0, 1
     while walked < len(months) and len(rows) < n:

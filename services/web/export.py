@@ -1,4 +1,4 @@
-"""CSV and JSON downloads of the events of a view (its filter and sort), streamed page by page."""
+"""CSV and JSON downloads of the events of a view (its filter and sort), streamed as read."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.storage import queries
-from services.storage.filters import MAX_LIMIT, EventFilter, SortKey
+from services.storage.filters import EventFilter, SortKey
 
 EXPORT_MAX = 10_000
 """The most events one download holds (the first ones of the view's order)."""
@@ -24,16 +24,8 @@ CSV_COLUMNS = (
 def events(
     engine: sa.Engine, f: EventFilter, sort: SortKey, most: int = EXPORT_MAX
 ) -> Iterator[dict[str, Any]]:
-    """The view's events in its order, at most ``most``, read a page at a time (keyset cursor)."""
-    cursor: str | None = None
-    left = most
-    while left > 0:
-        page = queries.search_events(engine, f, sort=sort, cursor=cursor, limit=min(MAX_LIMIT, left))
-        yield from page.items
-        left -= len(page.items)
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
+    """The view's events in its order, at most ``most`` (:func:`queries.iter_events`)."""
+    return queries.iter_events(engine, f, sort, most=most)
 
 
 def csv_row(event: dict[str, Any]) -> dict[str, str]:

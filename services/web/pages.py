@@ -108,16 +108,23 @@ def router(engine: sa.Engine, settings: Settings) -> APIRouter:
     def events_page(request: Request) -> Response:
         asked = query.read(request.query_params)
         lang = lang_of(request.query_params.get("lang"))
-        cursor = request.query_params.get("cursor") or None
-        errors = list(asked.errors)
-        try:
-            page = queries.search_events(
-                engine, asked.filter, sort=asked.sort, cursor=cursor, limit=asked.limit
-            )
-        except queries.InvalidCursor as exc:
-            errors.append(f"cursor: {exc}")
-            page = queries.search_events(engine, asked.filter, sort=asked.sort, limit=asked.limit)
-            cursor = None
+        asked_cursor = request.query_params.get("cursor") or None
+
+        def read_page() -> tuple[queries.Page, str | None, list[str]]:
+            """The page, the cursor it was read from and the cursor's problem, if any."""
+            try:
+                page = queries.search_events(
+                    engine, asked.filter, sort=asked.sort, cursor=asked_cursor, limit=asked.limit
+                )
+                return page, asked_cursor, []
+            except queries.InvalidCursor as exc:
+                page = queries.search_events(engine, asked.filter, sort=asked.sort, limit=asked.limit)
+                return page, None, [f"cursor: {exc}"]
+
+        reading = overview.start(read_page)  # beside the facets: the page takes the slower one's time
+        facets = overview.facets(engine, asked.filter)
+        page, cursor, cursor_errors = reading.result()
+        errors = [*asked.errors, *cursor_errors]
         return TEMPLATES.TemplateResponse(
             request,
             "events.html",
@@ -128,7 +135,7 @@ def router(engine: sa.Engine, settings: Settings) -> APIRouter:
                 errors=errors,
                 page=page,
                 paged=cursor is not None,
-                facets=overview.facets(engine, asked.filter),
+                facets=facets,
                 total=overview.total(engine, asked.filter),
                 facets_sampled=overview.facets_sampled(engine, asked.filter),
                 total_capped=overview.total_capped(engine, asked.filter),

@@ -109,3 +109,18 @@ def test_facets_and_total_of_a_text_filter_count_a_capped_sample(
         assert all(0 < n <= truth[value] for value, n in counts)
     assert overview.facets_sampled(store.engine, words)
     assert (overview.total(store.engine, words), overview.total_capped(store.engine, words)) == (1, True)
+
+
+def test_a_sample_keeps_the_other_conditions_beside_the_text_match(store: Store) -> None:
+    from services.storage import queries
+
+    for f in (
+        EventFilter(q="doi tuong", date_from=date(2000, 1, 1)),
+        EventFilter(q="doi tuong", date_to=date(2000, 1, 1)),
+        EventFilter(q="doi tuong", source=next(iter(SAMPLE.values())).article.source),
+        EventFilter(q="?!"),
+    ):
+        matched = queries.search_events(store.engine, f, limit=100).items
+        counted = overview.facets(store.engine, f)
+        assert dict(counted["event_type"]) == Counter(event["event_type"] for event in matched), f
+        assert overview.total(store.engine, f) == len(matched)

@@ -150,7 +150,7 @@ def client(sample_url: str) -> Iterator[Any]:
         yield test_client
 
 
-def test_export_pages_through_the_view_and_stops_at_the_cap(
+def test_export_reads_the_view_in_order_in_chunks_and_stops_at_the_cap(
     sample_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from services.storage import queries
@@ -159,7 +159,7 @@ def test_export_pages_through_the_view_and_stops_at_the_cap(
     engine = make_engine(sample_url)
     try:
         ordered = [e["event_id"] for e in queries.search_events(engine, sort="occurred_on", limit=100).items]
-        monkeypatch.setattr(export, "MAX_LIMIT", 1)  # pages of one event: every cursor is followed
+        monkeypatch.setattr(queries, "EXPORT_CHUNK", 1)  # the JSON read one event at a time
         assert [e["event_id"] for e in export.events(engine, EventFilter(), "occurred_on")] == ordered
         assert [
             e["event_id"] for e in export.events(engine, EventFilter(), "occurred_on", most=2)
