@@ -37,6 +37,8 @@ def test_demo_runs_the_pipeline_offline_and_prints_the_events(tmp_path: Path) ->
         database_url, "SELECT count(DISTINCT article_id) FROM events WHERE source = 'sample-nukeviet'"
     )
     assert articles == 10
+    # issue 14 item 6: the sample site's texts name their province or the source's fills it
+    assert scalar(database_url, "SELECT count(*) FROM events WHERE province IS NULL") == 0
     assert f"demo       | {stored} events stored from 10 articles" in out
     table_rows = [
         line
