@@ -170,6 +170,9 @@ class Progress:
     def closed(self) -> None:
         if self._tick.running:
             self._tick.stop()
+        # the final counts: articles are counted new or changed once the broker acknowledged them and
+        # their marks are written, which the pipelines' close waits for, after the last item
+        self.changed()
         self.line.__exit__(None, None, None)
 
 
