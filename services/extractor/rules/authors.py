@@ -131,8 +131,8 @@ def _last_line(doc: Document) -> Span | None:
 
 def _signature(doc: Document, last: Span | None) -> list[tuple[str, int, int]]:
     """The pen name that signs the last sentence, or the one a reposted article credits."""
-    lines = [line for line in doc.lines[-3:] if _SIGNATURE.search(line.text) and "Theo" in line.text]
-    for line in [*lines, *([last] if last is not None else [])]:
+    credits = [line for line in doc.lines[-3:] if "Theo" in line.text]
+    for line in [*credits, *([last] if last is not None else [])]:
         m = _SIGNATURE.search(line.text)
         if m is None:
             continue
