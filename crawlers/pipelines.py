@@ -28,7 +28,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawlers.health import missing_parts
 from crawlers.shared_state import crawl_state
-from crawlers.state import Published
+from crawlers.state import KnownArticles, Published
 from schemas import RawArticle
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,7 @@ class ChangeFilterPipeline(_Stats):
             raise ValueError("ChangeFilterPipeline needs the BANTIN_CRAWL_STATE_URL setting")
         self.state = state  # the crawl's, shared with the spider (crawlers/shared_state.py)
         self.handled: set[str] = set()  # article ids passed on in this crawl
+        self.known: dict[str, KnownArticles] = {}  # by source, loaded at its first article
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-state")
         self._acked: list[RawArticle] = []  # acknowledged, not yet taken by a write
         self._acked_lock = threading.Lock()
@@ -116,7 +117,10 @@ class ChangeFilterPipeline(_Stats):
         if article.article_id in self.handled:
             self.inc("duplicate")
             raise DropItem(f"already handled in this crawl: {article.url}", log_level="DEBUG")
-        if not self.state.should_publish(article.article_id, article.content_hash):
+        known = self.known.get(article.source)
+        if known is None:
+            known = self.known[article.source] = self.state.known(article.source)
+        if not known.should_publish(article.article_id, article.content_hash):
             self.inc("unchanged")
             raise DropItem(f"unchanged since last published: {article.url}", log_level="DEBUG")
         self.handled.add(article.article_id)

@@ -38,7 +38,7 @@ from crawlers.parsing.article import article_text
 from crawlers.parsing.dates import parse_date
 from crawlers.shared_state import crawl_state
 from crawlers.sources import Source, load_sources
-from crawlers.state import CrawlState, FetchRecord
+from crawlers.state import CrawlState, FetchRecord, KnownArticles
 from schemas import RawArticle
 from schemas.ids import canonical_url as schemas_canonical
 from schemas.times import VIETNAM_TZ
@@ -94,6 +94,7 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.source.base_url).hostname or ""]
         self.state: CrawlState | None = None
         self.fetch_records: dict[str, FetchRecord] = {}  # published articles by canonical URL
+        self.known = KnownArticles({}, set())  # the state's, when there is one
         self.fetches: dict[str, tuple[datetime, str | None, str | None]] = {}  # this crawl's, to store
         self.revisiting: set[str] = set()
         self.now = datetime.now(UTC)
@@ -112,6 +113,7 @@ class SourceSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_request_scheduled, signal=signals.request_scheduled)
         if spider.state is not None:
             spider.fetch_records = spider.state.fetch_records(spider.source.id)
+            spider.known = spider.state.known(spider.source.id)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -146,9 +148,10 @@ class SourceSpider(scrapy.Spider):
         an alias of a canonical URL) so it does not keep listing pagination going on every run."""
         if self.state is not None:
             self.state.mark_seen(self.source.id, url)
+            self.known.urls.add(schemas_canonical(url))
 
     def is_known(self, url: str) -> bool:
-        return self.state is not None and self.state.known_url(self.source.id, url)
+        return self.known.knows_url(url)
 
     def too_old(self, when: datetime | None) -> bool:
         """True when ``since`` is set and ``when`` is before it (Vietnam calendar day)."""

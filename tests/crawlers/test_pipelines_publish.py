@@ -79,7 +79,7 @@ class Pipelines:
         return int(self.crawler.stats.get_value(f"bantin/{key}", 0))
 
     def marked(self, items: Sequence[RawArticle]) -> list[bool]:
-        return [not self.state.should_publish(a.article_id, a.content_hash) for a in items]
+        return [not self.state.known(a.source).should_publish(a.article_id, a.content_hash) for a in items]
 
 
 def open_pipelines(settings: Settings, state_url: str, **scrapy: Any) -> Pipelines:

@@ -28,22 +28,24 @@ URL = "https://conganbackan.vn/vi/news/tin-an-ninh-trat-tu/tong-ket-16671.html"
 
 def test_unknown_until_published(state: CrawlState) -> None:
     aid = article_id(URL)
-    assert not state.known_url("conganbackan", URL)
-    assert state.should_publish(aid, "h1")
+    before = state.known("conganbackan")
+    assert not before.knows_url(URL)
+    assert before.should_publish(aid, "h1")
     state.mark_published("conganbackan", URL, aid, "h1", datetime(2024, 1, 22, 1, 15, tzinfo=UTC))
-    assert state.known_url("conganbackan", URL)
-    assert state.known_url("conganbackan", URL + "?utm_source=fb#top"), "any spelling of the URL"
-    assert not state.known_url("other-source", URL)
-    assert not state.should_publish(aid, "h1")
+    after = state.known("conganbackan")
+    assert after.knows_url(URL)
+    assert after.knows_url(URL + "?utm_source=fb#top"), "any spelling of the URL"
+    assert not state.known("other-source").knows_url(URL)
+    assert not after.should_publish(aid, "h1")
     assert state.article_count("conganbackan") == 1
 
 
 def test_changed_content_is_published_once(state: CrawlState) -> None:
     aid = article_id(URL)
     state.mark_published("conganbackan", URL, aid, "h1", None)
-    assert state.should_publish(aid, "h2")
+    assert state.known("conganbackan").should_publish(aid, "h2")
     state.mark_published("conganbackan", URL, aid, "h2", None)
-    assert not state.should_publish(aid, "h2")
+    assert not state.known("conganbackan").should_publish(aid, "h2")
     assert state.article_count() == 1
 
 
@@ -59,15 +61,16 @@ def test_a_batch_of_marks_is_one_transaction_and_counts_the_new(state: CrawlStat
     ]
     assert state.mark_published_many(batch) == 1, "one new article, one changed"
     assert len(commits) == 1
-    assert not state.should_publish(article_id(URL), "h2")
-    assert not state.should_publish(article_id(other), "o2")
+    known = state.known("conganbackan")
+    assert not known.should_publish(article_id(URL), "h2")
+    assert not known.should_publish(article_id(other), "o2")
     assert state.article_count("conganbackan") == 2
 
 
 def test_seen_urls_count_as_known(state: CrawlState) -> None:
     state.mark_seen("s", "https://example.vn/broken-1.html")
     state.mark_seen("s", "https://example.vn/broken-1.html")
-    assert state.known_url("s", "https://example.vn/broken-1.html")
+    assert state.known("s").knows_url("https://example.vn/broken-1.html")
     assert state.article_count() == 0
 
 
@@ -90,7 +93,7 @@ def test_two_stores_share_one_file(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     writer, reader = CrawlState(url), CrawlState(url)
     writer.mark_published("s", URL, article_id(URL), "h", None)
-    assert reader.known_url("s", URL)
+    assert reader.known("s").knows_url(URL)
 
 
 @pytest.mark.slow
