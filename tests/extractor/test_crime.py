@@ -433,3 +433,44 @@ def test_an_aside_after_the_victims_and_two_named_people_hurt():
     assert c is not None and c.dead == 2
     c = extract_casualties(Document("Đối tượng dùng gậy tấn công khiến anh Tùng và anh Phong bị thương."))
     assert c is not None and c.injured == 2
+
+
+def test_victims_by_role_age_names_and_others():
+    """Constructions: a driver or officer as victim, counted in words ("hai lái xe"), with an age or
+    a possessive between count and verb; the victims' names after their count; "X và N người khác"
+    (N + 1); a subset "2 trong 3 người này"; a count "không bị thương" is no injury."""
+    c = extract_casualties(Document("Va chạm làm hai lái xe của hai xe tải bị thương nặng."))
+    assert c is not None and c.injured == 2
+    c = extract_casualties(Document("Tai nạn khiến một bé trai 3 tuổi tử vong tại chỗ."))
+    assert c is not None and c.dead == 1
+    c = extract_casualties(Document("Hai cháu Lê Thị Mai và Lê Văn Tú, đã tử vong do đuối nước."))
+    assert c is not None and c.dead == 2
+    c = extract_casualties(Document("Hậu quả, ông Trần Văn Nam và 02 người khác bị thương phải nhập viện."))
+    assert c is not None and c.injured == 3
+    c = extract_casualties(Document("Có 4 người được đưa đi viện, 3 trong 4 người này đã tử vong."))
+    assert c is not None and c.dead == 3
+    c = extract_casualties(Document("Rất may, 20 hành khách trên chiếc xe khách không bị thương."))
+    assert c is None or not c.injured
+
+
+def test_injuries_told_without_a_count():
+    """Constructions: "trọng thương", "người còn lại trong tình trạng nguy kịch", victims taken to
+    hospital ("đưa 2 nạn nhân … đi cấp cứu"), one person hurt in an assault, named by initials or as
+    "một người" ("anh T.V.K., SN 1999 bị nhóm thanh niên đánh gây thương tích"), "khiến H bị thương";
+    nobody hurt: "cả nhà 5 người đều an toàn"."""
+    c = extract_casualties(Document("Đối tượng dùng dao chém 3 công an xã trọng thương."))
+    assert c is not None and c.injured == 3
+    c = extract_casualties(Document("Một người chết tại chỗ, người còn lại trong tình trạng nguy kịch."))
+    assert c is not None and (c.dead, c.injured) == (1, 1)
+    c = extract_casualties(Document("Người dân đã đưa 2 nạn nhân bị kẹt trong cabin đi cấp cứu."))
+    assert c is not None and c.injured == 2
+    c = extract_casualties(Document("Anh T.V.K., SN 1999 bị nhóm thanh niên đánh gây thương tích ở đầu."))
+    assert c is not None and c.injured == 1
+    c = extract_casualties(Document("Tối qua, một người bị chém vào tay phải đi cấp cứu tại bệnh viện."))
+    assert c is not None and c.injured == 1
+    c = extract_casualties(Document("Cú đâm khiến H bị thương ở chân."))
+    assert c is not None and c.injured == 1
+    died = extract_casualties(Document("Anh Hùng bị đâm trọng thương, tử vong trên đường đi cấp cứu."))
+    assert died is not None and not died.injured, "a victim who died is not also hurt"
+    c = extract_casualties(Document("Ngôi nhà bị thiêu rụi, rất may cả nhà 5 người đều an toàn."))
+    assert c is not None and (c.dead, c.injured) == (0, 0)

@@ -80,28 +80,40 @@ _ACT = re.compile(
 
 _CASUALTY_NUM = rf"(?:{NUMBER}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 _VICTIMS = alternation("casualties", "victims")
-# up to three words describing the victims ("học sinh lớp 9", "công nhân nhà máy"), not a next clause
-_QUALIFIERS = r"(?:\s+(?!(?:và|làm|khiến|bị|đã)(?!\w))[^\s,.;]+){0,3}?"
+# up to five words describing the victims ("học sinh lớp 9", "công nhân nhà máy"), not a next clause
+_QUALIFIERS = r"(?:\s+(?!(?:và|làm|khiến|bị|đã|không|chưa)(?!\w))[^\s,.;]+){0,5}?"
 _DEAD_VERB = alternation("casualties", "dead_verbs")
 _ASIDE = r"(?:\s*\([^()\n]{0,40}\))?"  # "3 người (chưa rõ danh tính) trên xe khách tử vong"
+# the victims' names after their count: "hai em học sinh Nguyễn Thị Vi và Nguyễn Thị Hoàng, bị chết đuối"
+_NAME = rf"(?-i:[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+_VICTIM_NAMES = rf"(?:\s+{_NAME}(?:\s*,\s*{_NAME})*(?:\s+và\s+{_NAME})?\s*,?)?"
+# "2 học sinh", also "2 trong 3 người này" (those two of the three)
+_COUNT = rf"(?<!trong\s)(?<!trong\ssố\s)(?P<n>{_CASUALTY_NUM})(?:\s+trong\s+(?:số\s+)?{_CASUALTY_NUM})?"
+# "X và 03 người khác bị thương": the others and the one named before them
+_OTHERS = rf"(?:và|cùng)\s+(?P<others>{_CASUALTY_NUM})\s+(?:{_VICTIMS})\s+khác\s+(?:đều\s+)?(?:đã\s+)?"
 # "2 học sinh lớp 9 tử vong", "một nam sinh … đã bị đuối nước, tử vong", "tìm thấy thi thể hai nạn nhân"
 _DEAD = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}\s+(?:đã\s+)?(?:bị\s+)?"
+    rf"(?i:{_COUNT}\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}{_VICTIM_NAMES}\s+(?:đều\s+)?(?:đã\s+)?(?:bị\s+)?"
     rf"(?:đuối nước,?\s+)?(?:{_DEAD_VERB})(?!\w)"
+    rf"|{_OTHERS}(?:bị\s+)?(?:{_DEAD_VERB})(?!\w)"
     rf"|(?:(?:làm|khiến)\s+(?:chết|tử vong)|sát hại|giết(?:\s+chết)?)\s+(?P<n2>{_CASUALTY_NUM})\s+người"
     rf"|(?:tìm thấy|trục vớt|vớt được)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS})"
     # a couple named without a number dying together ("Vợ chồng 66 tuổi … tử vong tại chỗ")
     rf"|(?<![\w\d]\s)(?P<couple>vợ chồng)(?:[^.;\n](?!người|và\s))*?\s(?:{_DEAD_VERB})(?!\w))"
 )
+_INJURY_STATE = alternation("casualties", "injury_states")
 _INJURED = re.compile(
-    rf"(?i:(?P<n>{_CASUALTY_NUM})\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}\s+(?:bị\s+)"
-    rf"?(?:thương(?!\s*vong)|trọng thương|"
-    rf"bị thương nặng|bị thương nhẹ)|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người"
-    r"|(?P<one>người còn lại|người đi cùng|người ngồi sau)\s+bị\s+thương)"
+    rf"(?i:{_COUNT}\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}{_VICTIM_NAMES}\s+(?:đều\s+)?(?:đã\s+)?"
+    rf"(?:bị\s+)?(?:thương(?!\s*vong)|{_INJURY_STATE})|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người"
+    rf"|{_OTHERS}(?:bị\s+)?(?:thương(?!\s*vong)|trọng thương)"
+    # victims taken to hospital are hurt: "đưa 3 nạn nhân mắc kẹt trong ô tô đi cấp cứu"
+    rf"|đưa\s+(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS})(?:\s+[^\s,.;]+){{0,6}}?\s+"
+    r"(?:đi\s+|vào\s+|đến\s+)?(?:cấp cứu|bệnh viện)"
+    rf"|(?P<one>người còn lại|người đi cùng|người ngồi sau)\s+(?:{_INJURY_STATE}))"
 )
 
 _NAMED_DEATH = re.compile(
-    r"(?<!\w)(?:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)\s+"
+    r"(?<!\w)(?i:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)\s+"
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
     r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
 )
@@ -115,6 +127,21 @@ _NAMED_INJURY = re.compile(
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
     r"(?:\s*\([^()]{0,40}\))?\s*(?:,[^,.;\n]{0,40},\s*)?(?:đã\s+)?bị\s+(?:thương|trọng thương)"
 )
+# "khiến B bị thương nặng": one hurt named without a title, right after what caused it
+_CAUSED_INJURY = re.compile(
+    rf"(?:khiến|làm)\s+(?:cho\s+)?(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+    r"\s+bị\s+(?:thương|trọng thương)"
+)
+# one person hurt in an assault, named or "một người": "anh N.M.T., …, bị đánh gây thương tích nặng",
+# "một người bị đâm bằng dao … nhập viện cấp cứu trong tình trạng nguy kịch" (not when they died)
+_ASSAULTED = re.compile(
+    r"(?:(?<!\w)(?i:ông|bà|anh|chị|cháu|em|nạn nhân)\s+|(?<!\w)(?=(?i:một) người\s))"
+    rf"(?P<name>(?:[{UPPER}]\.){{1,4}}[{UPPER}]?\.?|{_NAME}|(?i:một) người)"
+    r"(?![^.;\n]*(?:tử vong|chết|thiệt mạng))"
+    r"(?:\s*\([^()]{0,40}\))?(?:\s*,\s*(?:SN|sinh năm)\s*\d{4}|\s*,[^,.;\n]{0,60},)?\s+(?:đã\s+)?"
+    r"(?:bị\s+(?:[^\s.,;]+\s+){0,4}?(?:đánh|đâm|chém|tấn công)|được\s+đưa\s+(?:đi\s+)?cấp\s+cứu)"
+    r"[^.;\n]{0,80}?(?:thương tích|nguy kịch|cấp cứu|bị thương)"
+)
 # "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
 _BODY_FOUND = re.compile(
     r"(?:tìm thấy|phát hiện|trục vớt|vớt được|vớt)\s+thi thể\s+(?:của\s+)?"
@@ -122,10 +149,13 @@ _BODY_FOUND = re.compile(
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}}|một\s+\w+(?:\s+\w+)?)"
 )
 _NO_VICTIMS = re.compile(
-    r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+|bị\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương",
+    r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+|bị\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương"
+    # "rất may cả nhà 7 người đều an toàn"
+    r"|người[^.;\n]{0,40}?\s(?:đều|vẫn)\s+(?:được\s+)?an\s+toàn",
     re.IGNORECASE,
 )
-_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể|sát hại|giết")
+_INJURY_WORD = re.compile(r"thương|nguy kịch|cấp cứu")
+_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể|sát hại|giết|cấp cứu|nguy kịch")
 
 _SEIZURE_TRIGGER = re.compile(
     r"thu giữ|tạm giữ|tịch thu|thu được|thu|phát hiện|tang vật|vật chứng|cất giấu|giấu|mang theo|"
@@ -327,7 +357,7 @@ def _near_casualty_words(text: str, pattern: re.Pattern[str]) -> list[re.Match[s
     """Matches of ``pattern`` around "chết", "tử vong", "thương" … (scanning only there is fast)."""
     found: dict[tuple[int, int], re.Match[str]] = {}
     for anchor in _CASUALTY_WORD.finditer(text):
-        for m in pattern.finditer(text, max(0, anchor.start() - 60), min(len(text), anchor.end() + 30)):
+        for m in pattern.finditer(text, max(0, anchor.start() - 100), min(len(text), anchor.end() + 30)):
             found.setdefault(m.span(), m)
     return [found[k] for k in sorted(found)]
 
@@ -352,11 +382,14 @@ def extract_casualties(doc: Document) -> Casualties | None:
     for key, pattern in (("dead", _DEAD), ("injured", _INJURED)):
         for m in _near_casualty_words(doc.text, pattern):
             groups = m.groupdict()
+            others = _number(groups.get("others") or "")
             value = (
                 1
                 if groups.get("one")
                 else 2
                 if groups.get("couple")
+                else others + 1
+                if others is not None
                 else _number(groups["n"] or groups["n2"] or groups.get("n3") or "")
             )
             if value is not None and (key not in best or value > best[key][0]):
@@ -364,7 +397,11 @@ def extract_casualties(doc: Document) -> Casualties | None:
     named = _named_deaths(doc.text)
     if named and named[0] > best.get("dead", (0, 0, 0))[0]:
         best["dead"] = named
-    hurt = _named_deaths(doc.text, (_NAMED_INJURY,)) if "thương" in doc.text else None
+    hurt = (
+        _named_deaths(doc.text, (_NAMED_INJURY, _CAUSED_INJURY, _ASSAULTED))
+        if _INJURY_WORD.search(doc.text)
+        else None
+    )
     if hurt and hurt[0] > best.get("injured", (0, 0, 0))[0]:
         best["injured"] = hurt
     if not best:
