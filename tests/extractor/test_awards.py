@@ -88,7 +88,7 @@ def test_khen_thuong_without_kind_has_empty_kinds():
     assert awards(text) == [([], "Chủ tịch UBND huyện", 3, 9, None)]
 
 
-def test_passive_statistics_are_not_grants():
+def test_passive_statistics_are_notawards():
     assert awards("Có 136 lượt tập thể và 278 lượt cá nhân được các cấp khen thưởng.") == []
 
 
@@ -452,3 +452,40 @@ def test_the_principal_of_thua_lenh_and_a_deputy_handing_out():
 def test_a_kinds_title_in_quotes_belongs_to_the_kind():
     text = "Dịp này, trao Kỷ niệm chương “Vì an ninh Tổ quốc” của Bộ Công an cho 15 cá nhân."
     assert _grants_of(text) == [(["Kỷ niệm chương “Vì an ninh Tổ quốc”"], "Bộ Công an", None, 15, None)]
+
+
+def test_recipients_named_one_by_one_count_themselves():
+    """Construction: no count written, the recipients named after "cho": each titled name is an
+    individual, "tập thể <Name>" a collective; a small count in words ("ba công dân") is a count."""
+    assert awards("Giám đốc Công an tỉnh trao Giấy khen cho ông Lê Văn Tám và bà Trần Thị Hoa.") == [
+        (["Giấy khen"], "Giám đốc Công an tỉnh", None, 2, None)
+    ]
+    assert awards("UBND huyện tặng Giấy khen cho tập thể Công an xã Tân Lập và 9 cán bộ, chiến sĩ.") == [
+        (["Giấy khen"], "UBND huyện", 1, 9, None)
+    ]
+    assert awards("Công an tỉnh tặng Giấy khen cho ba công dân dũng cảm bắt cướp.") == [
+        (["Giấy khen"], "Công an tỉnh", None, 3, None)
+    ]
+
+
+def test_issuer_after_an_adverb_and_before_a_reward_or_kem():
+    """Constructions: "giấy khen đột xuất của X"; the issuer ends before "và thưởng …" or "kèm …";
+    "chủ tịch tỉnh" is the chair of the people's committee."""
+    got = awards("Đại tá Lê Văn Nam trao giấy khen đột xuất của Công an tỉnh cho một tổ công tác.")
+    assert [g[1] for g in got] == ["Công an tỉnh"]
+    got = awards("Ông Nam trao Bằng khen của Chủ tịch UBND huyện Mỹ Hào và thưởng nóng cho tổ tuần tra.")
+    assert [g[1] for g in got] == ["Chủ tịch UBND huyện"]
+    got = awards("Phó Giám đốc trao giấy khen của Giám đốc Công an tỉnh kèm tiền thưởng cho 3 cán bộ.")
+    assert [g[1] for g in got] == ["Giám đốc Công an tỉnh"]
+    got = awards("Hai thanh niên được chủ tịch tỉnh tặng bằng khen vì cứu người.")
+    assert [g[1] for g in got] == ["Chủ tịch UBND tỉnh"]
+
+
+def test_a_repeat_names_the_issuer_a_counted_mention_lacks():
+    """Construction: the counted mention has no issuer (or only who handed it out), a repeat of the
+    same kind says whose it is ("Bằng khen của Thủ tướng Chính phủ")."""
+    text = (
+        "Sáng nay, Công an tỉnh tổ chức lễ trao Bằng khen của Thủ tướng Chính phủ. "
+        "Thượng tướng Lê Văn Bình trao Bằng khen cho 2 tập thể có thành tích xuất sắc."
+    )
+    assert awards(text) == [(["Bằng khen"], "Thủ tướng Chính phủ", 2, None, None)]

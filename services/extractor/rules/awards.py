@@ -28,6 +28,7 @@ from schemas.event import Award
 from services.common.provinces import table
 from services.extractor.rules.document import Document, Span
 from services.extractor.rules.names import LOWER, UPPER, is_place, name_pattern, place_names
+from services.extractor.rules.numbers import word_number
 from services.extractor.rules.positions import HEAD_RE
 from services.extractor.vocabulary import load
 
@@ -62,9 +63,10 @@ _CUES = re.compile(r"khen|thưởng|chương|[Cc]ờ\s|[Dd]anh\s+hiệu|[Hh]uy\s
 
 # --- counts ------------------------------------------------------------------------------------
 _NUMBER = r"\d{1,3}(?:[.,]\d{3})*|\d+"
+_WORD_NUMBER = r"hai|ba|bốn|năm|sáu|bảy|tám|chín|mười"  # "thưởng hai công dân"; "một" is too often "a"
 _INDIVIDUAL = _alt("individuals")
 _COUNT = re.compile(
-    rf"(?P<n>{_NUMBER})\s+(?:lượt\s+)?(?:(?P<coll>{_alt('collectives')})|(?P<ind>{_INDIVIDUAL}))"
+    rf"(?<!\w)(?P<n>{_NUMBER}|{_WORD_NUMBER})\s+(?:lượt\s+)?(?:(?P<coll>{_alt('collectives')})|(?P<ind>{_INDIVIDUAL}))"
     rf"(?P<both>(?:\s+và|\s*,)\s+(?:{_INDIVIDUAL})(?!\s*\d))?(?!\w)",
     re.IGNORECASE,
 )
@@ -100,9 +102,13 @@ _KINDLESS_NOT_A_GRANT = re.compile(
 # --- issuers -----------------------------------------------------------------------------------
 _ISSUER_BODY = (
     rf"(?P<issuer>{_alt('compound_issuers')}|.+?)(?=\s+(?:(?:{_alt('issuer_stops')})(?!\w)|và\s+\d"
+    rf"|và\s+(?:{_alt('reward_after_issuer')})(?!\w)"
     rf"|và\s+(?:{_alt('plain_kinds')}|{_alt('named_kinds')}))|\s*[,;:(\n]|\.(?:\s|$)|\s[-–]\s|$)"
 )
-_ISSUER_AFTER = re.compile(rf"\s*(?:của|do)\s+{_ISSUER_BODY}", re.IGNORECASE)
+# "giấy khen đột xuất của Công an tỉnh": an adverb may stand between the kind and its issuer
+_ISSUER_AFTER = re.compile(
+    rf"(?:\s+(?:{_alt('kind_adverbs')}))?\s*(?:của|do)\s+{_ISSUER_BODY}", re.IGNORECASE
+)
 # "thư khen của đồng chí Phạm Bình Minh, Phó Thủ tướng Thường trực Chính phủ": the office grants,
 # named after its holder.
 _ISSUER_HOLDER = re.compile(
@@ -122,6 +128,9 @@ _ORGANISER = re.compile(rf"(?<!\w)(?:{_alt('organiser_words')})(?!\w)", re.IGNOR
 # glued to an abbreviation's dot ("TP.Hà Nội")
 _PLACE_TAIL = re.compile(
     rf"(?P<keep>(?<!\w)(?:{_alt('place_units')}))(?:(?:\s+|(?<=\.))[{UPPER}][{LOWER}]*(?:-[{LOWER}]+)*)+\s*$"
+)
+_CHAIR_SHORT = re.compile(
+    r"^chủ\s+tịch\s+(?P<unit>tỉnh|huyện|xã|phường|thành\s+phố|thị\s+xã)(?!\w)", re.IGNORECASE
 )
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
@@ -171,7 +180,7 @@ class _Grant:
 
 
 def _int(s: str) -> int:
-    return int(re.sub(r"[.,]", "", s))
+    return word_number(s) or int(re.sub(r"[.,]", "", s))
 
 
 def _is_kind(m: re.Match[str]) -> bool:
@@ -208,8 +217,10 @@ def _cut_person(issuer: str) -> str:
 
 def clean_issuer(issuer: str) -> str:
     """An issuer as the text names the authority, without honorific, glued verb, holder's name or
-    the place after "tỉnh/huyện" ("Chủ tịch UBND tỉnh Bắc Kạn" → "Chủ tịch UBND tỉnh")."""
+    the place after "tỉnh/huyện" ("Chủ tịch UBND tỉnh Bắc Kạn" → "Chủ tịch UBND tỉnh"); the short
+    "chủ tịch tỉnh" is the chair of the people's committee ("Chủ tịch UBND tỉnh")."""
     issuer = " ".join(issuer.split()).strip(" ,;:-–\"“”'")
+    issuer = _CHAIR_SHORT.sub(lambda m: f"Chủ tịch UBND {m['unit']}", issuer)
     issuer = _PHOTO_CREDIT.sub("", issuer)
     issuer = _cut_person(_GLUED_VERB.sub("", _HONORIFIC.sub("", issuer)).strip())
     m = _PLACE_TAIL.search(issuer)
@@ -239,6 +250,23 @@ def _apply_counts(grant: _Grant, text: str) -> int:
             grant.individuals = (grant.individuals or 0) + n
         last = m.end()
     return last
+
+
+_TITLED_NAME = re.compile(rf"(?<!\w)(?:ông|bà|anh|chị|em|cháu|đồng\s+chí)\s+(?:{name_pattern().pattern})")
+_NAMED_UNIT = re.compile(rf"(?<!\w)tập\s+thể\s+(?-i:[{UPPER}])", re.IGNORECASE)
+
+
+def _named_recipients(grant: _Grant, segment: str) -> None:
+    """Recipients named one by one count themselves when no count is written: "cho bà A" is one
+    individual, "cho anh A và anh B" two, "cho tập thể Công an xã X (và 14 cán bộ)" one collective."""
+    if not re.match(r"\s*(?:cho|đối\s+với)\s", segment, re.IGNORECASE):
+        return
+    if grant.collectives is None and grant.total is None and _NAMED_UNIT.search(segment):
+        grant.collectives = 1
+    if grant.individuals is None and grant.total is None:
+        names = {m.group() for m in _TITLED_NAME.finditer(segment)}
+        if names:
+            grant.individuals = len(names)
 
 
 def _recipients(segment: str) -> str:
@@ -384,7 +412,10 @@ def _sentence_grants(doc: Document, sentence: Span) -> list[_Grant]:
         if issuer_m:
             grant.set_issuers(shared_issuers + _issuers(issuer_m.group("issuer")), _EXPLICIT)
         next_kind = kinds[i].start() if i < len(kinds) else sentence.end
-        last = _apply_counts(grant, _recipients(text[after:next_kind]))
+        recipients = _recipients(text[after:next_kind])
+        last = _apply_counts(grant, recipients)
+        if not count_first:
+            _named_recipients(grant, recipients)
         if last:
             grant.end = after + last
         elif count_first:
@@ -541,10 +572,15 @@ def _merge(grants: list[_Grant]) -> list[_Grant]:
         if not g.issuer and (not g.kinds or g.kinds == ["Thư khen"]):
             continue  # "khen thưởng các tập thể", "gửi thư khen các cá nhân" from nobody named
         same = [c for c in counted if _overlaps(c, g)]
-        if same:  # a repeat of a counted grant; a fuller name of its issuer is taken
+        if same:  # a repeat of a counted grant: its issuer is taken when fuller, the only one or
+            # written with "của" where the counted mention has the subject who handed it out
             for c in same:
-                if c.issuer and g.issuer and (g.issuer.casefold().startswith(c.issuer.casefold() + " ")):
-                    c.issuers = g.issuers
+                if g.issuer and (
+                    not c.issuer
+                    or g.issuer.casefold().startswith(c.issuer.casefold() + " ")
+                    or (len(same) == 1 and (c.source, g.source) == (_SUBJECT, _EXPLICIT))
+                ):
+                    c.issuers, c.source = g.issuers, max(c.source, g.source)
             continue
         for j, kept in enumerate(out):
             if kept.counted() or not _same_kinds(kept, g):
