@@ -322,9 +322,11 @@ def test_packets_of_a_substance_named_after_them():
     assert [(q, u, i) for q, u, i in got] == [(4, "bịch", "heroin")]
 
 
-def test_a_total_replaces_its_parts():
-    got = _seized("Thu giữ 300 bao thuốc lá hiệu Jet, 200 bao hiệu Hero, tổng cộng 500 bao.")
-    assert [(q, u) for q, u, _ in got] == [(500, "bao")]
+def test_a_total_is_recorded_beside_its_parts_with_their_item():
+    """Each quantity as written (the settled convention): parts and their stated total."""
+    got = _seized("Thu giữ 300 bao thuốc lá hiệu Jet, 200 bao thuốc lá hiệu Hero, tổng cộng 500 bao.")
+    assert [(q, u) for q, u, _ in got] == [(300, "bao"), (200, "bao"), (500, "bao")]
+    assert got[-1][2].startswith("thuốc lá")
 
 
 def test_a_rounded_amount_told_exactly_elsewhere_is_one_seizure():
@@ -474,3 +476,18 @@ def test_injuries_told_without_a_count():
     assert died is not None and not died.injured, "a victim who died is not also hurt"
     c = extract_casualties(Document("Ngôi nhà bị thiêu rụi, rất may cả nhà 5 người đều an toàn."))
     assert c is not None and (c.dead, c.injured) == (0, 0)
+
+
+def test_a_lot_weighed_or_counted_again_and_goods_named_before_a_colon():
+    """Constructions: "24 hộp pháo (nặng 32 kg)", "27 dây pháo, trọng lượng 4,7 kg" and "60 cây
+    (600 bao)" are two records with the lot's item; "Thuốc lá hiệu X: 60 cây" names the goods before
+    the colon; a truck's tonnage ("xe tải 2,5 tấn") is no seizure; money after "tang vật" or "thu giữ
+    trên chiếu bạc"; an amount in a "gồm:" list split by semicolons."""
+    got = _seized("Công an phát hiện Nam vận chuyển 24 hộp pháo (nặng 32 kg) bằng xe tải 2,5 tấn.")
+    assert [(q, u, i.split()[0]) for q, u, i in got] == [(24, "hộp", "pháo"), (32, "kg", "pháo")]
+    got = _seized("Tang vật thu giữ gồm: Thuốc lá hiệu Jet: 60 cây (600 bao).")
+    assert [(q, u, i.split()[0]) for q, u, i in got] == [(60, "cây", "Thuốc"), (600, "bao", "Thuốc")]
+    got = _seized("Công an thu giữ trên chiếu bạc 120 triệu đồng và 5 xe máy.")
+    assert (120_000_000, "đồng", "tiền") in got
+    got = _seized("Tang vật thu giữ gồm: 7 xe máy; 4 điện thoại di động; 12.500.000 đồng; 3 con gà.")
+    assert {(12_500_000, "đồng"), (3, "con")} <= {(q, u) for q, u, _ in got}

@@ -173,12 +173,13 @@ _PACKAGING_UNIT = re.compile(alternation("seizures", "packaging_units"), re.IGNO
 _COUNTING_UNIT = re.compile(alternation("seizures", "counting_units"), re.IGNORECASE)
 # "3 gói ma túy đá có trọng lượng 5,2 gam": the count of packets is the container, the weight the seizure.
 _WEIGHT_AFTER = re.compile(
-    r"\s*(?:,\s*)?\(?\s*(?:có\s+|với\s+)?(?:tổng\s+)?(?:trọng lượng|khối lượng)\b", re.IGNORECASE
+    r"\s*(?:,\s*)?\(?\s*(?:có\s+|với\s+)?(?:tổng\s+)?(?:trọng lượng|khối lượng|nặng)\b", re.IGNORECASE
 )
 # Money seized in a list ("thu giữ 2 điện thoại và 45 triệu đồng"): a money amount right after the
 # verb or a list separator.
 _MONEY_ITEM_BEFORE = re.compile(
-    r"(?:thu giữ|tạm giữ|tịch thu|thu|,|và|cùng|gồm|tiền mặt|(?:số\s+)?tiền(?:\s+mặt)?\s+là|số tiền)\s*:?\s*"
+    r"(?:(?:thu giữ|tạm giữ|tịch thu|thu)(?:\s+tang vật|\s+(?:trên|tại|ở)(?:\s+[^\s,;.\d]+){1,3})?"
+    r"|,|;|và|cùng|gồm|tiền mặt|(?:số\s+)?tiền(?:\s+mặt)?\s+là|số tiền)\s*:?\s*"
     r"(?:(?:tổng\s+)?(?:hơn|khoảng|gần|trên|số tiền)\s+)?$",
     re.IGNORECASE,
 )
@@ -190,6 +191,11 @@ _CONTAINER = re.compile(r"\b(?:chứa|đựng|bên trong có)\b")
 _WEIGHT_UNIT = re.compile(alternation("seizures", "weight_units"), re.IGNORECASE)
 _WEIGHED = re.compile(rf"(?<![\w.,])(?:{NUMBER})\s*(?:kg|gam|gram|gr|g)(?!\w)", re.IGNORECASE)
 _ITEM_TRIM_START = re.compile(r"^(?:chất\s+)", re.IGNORECASE)
+_VEHICLE_TONNAGE = re.compile(r"(?:xe|ô\s*tô|ôtô)\s+tải\s*$", re.IGNORECASE)
+_WEIGHT_WORD_BEFORE = re.compile(
+    r"(?:\(|trọng lượng|khối lượng|nặng)\s*(?:khoảng|gần|hơn|trên)?\s*$", re.IGNORECASE
+)
+_GOODS_BEFORE_COLON = re.compile(r"(?P<goods>[^,;.:()\n]{3,50}?)\s*:\s*$")
 _ITEM_TRIM_END = re.compile(r"(?:^|\s+)(?:các loại|các|loại|nghi là|nghi|là)$", re.IGNORECASE)
 _SEIZABLE_ITEM = re.compile(alternation("seizures", "drugs", "seizable"), re.IGNORECASE)
 _DRUG_WORDS = re.compile(alternation("seizures", "drugs"), re.IGNORECASE)
@@ -461,19 +467,31 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 weighed_after and not _WEIGHT_UNIT.fullmatch(unit) and not _COUNTING_UNIT.fullmatch(unit)
             ):
                 container_item = item
+            if _VEHICLE_TONNAGE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "ôtô tải 1,25 tấn": what the truck carries, not a seizure
             if not item and _WEIGHT_UNIT.fullmatch(unit):
                 # the drug named before the weight, or just after it ("0,74 kg, nghi là ma túy")
                 drugs = list(_DRUG_WORDS.finditer(text, max(0, m.start() - 80), m.start()))
                 after = _DRUG_WORDS.search(text, m.end(), m.end() + 30)
                 item = drugs[-1].group() if drugs else after.group() if after else container_item
+            if not item and weighed_before(text, m.start()) and len(out) > in_sentence:
+                # "24 hộp pháo (nặng 32 kg)", "88 cây (880 bao)": the lot just counted, weighed or
+                # counted again
+                item = out[-1].item
+            if not item:
+                # "Thuốc lá điếu nhãn hiệu X: 88 cây": the goods named before the count and a colon
+                named = _GOODS_BEFORE_COLON.search(text, max(0, m.start() - 60), m.start())
+                if named:
+                    item = named["goods"]
             if _PACKAGING_UNIT.fullmatch(unit):
                 # "3 túi nylon chứa tinh thể màu trắng … nghi là ma túy": packets of the drug named after
                 drug = _DRUG_WORDS.search(text, m.start("item"))
                 if drug and not _SEIZABLE_ITEM.search(text, m.start("item"), drug.start()):
                     item = drug.group()
-            if _TOTAL_BEFORE.search(text, max(0, m.start() - 20), m.start()):
-                parts = _drop_parts(out, first=in_sentence, unit=unit)
-                item = item or (parts[0].item if parts else "")
+            if not item and _TOTAL_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+                # a total beside its parts is one more quantity as written; it names their item
+                parts = [z for z in out[in_sentence:] if (z.unit or "").casefold() == unit.casefold()]
+                item = parts[0].item if parts else ""
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
                 if _PACKAGING_UNIT.fullmatch(unit) and _SEIZE_VERB.search(text):
@@ -491,7 +509,10 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
         if verb:
             for m in MONEY_RE.finditer(text, verb.end()):
                 clause = text[verb.end() : m.start()]
-                if ";" in clause or not _MONEY_ITEM_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                listed = re.search(r"gồm\s*:?", clause) is not None  # "gồm: 15 xe mô tô; 56.150.000 đồng;"
+                if (";" in clause and not listed) or not _MONEY_ITEM_BEFORE.search(
+                    text, max(0, m.start() - 40), m.start()
+                ):
                     continue
                 value = parse_money(m["num"], m["scale"], m["num2"], m["scale2"])
                 if value:
@@ -499,6 +520,11 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
     out.sort(key=lambda z: z.evidence.start if z.evidence else 0)
     out = [z for z in out if not _rounded_repeat(doc, z, out)]
     return drop_rounded_title_repeats(doc, out, _seizure_unit, _seizure_quantity), spans
+
+
+def weighed_before(text: str, at: int) -> bool:
+    """True when a weight word ("nặng", "trọng lượng") or an opening bracket stands right before ``at``."""
+    return _WEIGHT_WORD_BEFORE.search(text, max(0, at - 30), at) is not None
 
 
 def _add_counted_goods(
@@ -521,14 +547,6 @@ def _add_counted_goods(
         quantity = parse_number(m["q"])
         if quantity and not any(a <= at < b for a, b in taken):
             add(m["noun"], quantity, m["noun"], at, sentence.start + m.end("noun"))
-
-
-def _drop_parts(out: list[Seizure], first: int, unit: str) -> list[Seizure]:
-    """Remove and return this sentence's seizures (from index ``first``) counted in ``unit``: a
-    total of them follows."""
-    parts = [z for z in out[first:] if (z.unit or "").casefold() == unit.casefold()]
-    out[first:] = [z for z in out[first:] if z not in parts]
-    return parts
 
 
 def _rounded_repeat(doc: Document, seizure: Seizure, seizures: list[Seizure]) -> bool:
