@@ -491,3 +491,18 @@ def test_a_lot_weighed_or_counted_again_and_goods_named_before_a_colon():
     assert (120_000_000, "đồng", "tiền") in got
     got = _seized("Tang vật thu giữ gồm: 7 xe máy; 4 điện thoại di động; 12.500.000 đồng; 3 con gà.")
     assert {(12_500_000, "đồng"), (3, "con")} <= {(q, u) for q, u, _ in got}
+
+
+def test_suspects_named_as_the_culprit_the_leader_or_listed_with_ages():
+    """Constructions: "Nghi phạm (gây án được xác định) là X"; "đường dây do X cầm đầu", "tụ điểm do
+    X (…) tổ chức"; "bắt A, 36 tuổi, và B, 40 tuổi"; not suspects: a rewarded citizen ("thưởng hai
+    công dân X (SN 1980)") or a relative ("con gái là X (SN 2008)")."""
+    assert _suspect_names("Nghi phạm gây án được xác định là Trần Văn Khải (25 tuổi).") == {"Trần Văn Khải"}
+    assert _suspect_names("Nghi phạm là Lê Văn Tâm (40 tuổi, ngụ xã Phú Lộc).") == {"Lê Văn Tâm"}
+    assert "Đỗ Thị Ngân" in _suspect_names(
+        "Đường dây mua bán ma túy do Đỗ Thị Ngân cầm đầu vừa bị triệt phá."
+    )
+    got = _suspect_names("Công an bắt Phan Văn Lực, 36 tuổi, và Ngô Văn Tài, 40 tuổi, thu 30 g ma túy.")
+    assert got == {"Phan Văn Lực", "Ngô Văn Tài"}
+    text = "Sau khi bắt trộm, Công an tặng giấy khen cho hai công dân Lê Văn Tư (SN 1975)."
+    assert _suspect_names(text) == set()

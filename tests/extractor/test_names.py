@@ -76,3 +76,12 @@ def test_later_items_of_a_street_list_are_places():
 
 def test_hmong_and_dao_family_names():
     assert names("anh Ly Seo Dìn và chị Tẩn Mẩy Chạn") == ["Ly Seo Dìn", "Tẩn Mẩy Chạn"]
+
+
+def test_a_rank_word_ends_a_name_only_before_its_rank():
+    """ "Hạ", "Thượng", "Thiếu" start ranks ("Hạ sĩ", "Thượng tá") but are given names too: before a
+    lower-case word that does not complete the rank they close the name ("Phạm Quang Hạ đang …")."""
+    assert [n for _, _, n in find_names("bắt quả tang Phạm Quang Hạ đang tàng trữ ma túy")] == [
+        "Phạm Quang Hạ"
+    ]
+    assert [n for _, _, n in find_names("cùng anh Nguyễn Văn Hạ sĩ quan trực ban")] == ["Nguyễn Văn"]

@@ -37,6 +37,8 @@ _NAME_BEFORE_BIRTH = re.compile(
 # year, tells who someone is; in a crime sentence and without an honorific, a suspect.
 _AGE = re.compile(r"^\s*\(\s*\d{1,2}\s*tuổi\b")
 _SUSPECT_NOUN = re.compile(r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|thủ phạm|hung thủ", re.IGNORECASE)
+# "Nghi phạm gây án được xác định là X": the suspect noun in the clause that ends at "là"/"gồm"
+_SUSPECT_NOUN_CLAUSE = re.compile(rf"(?:{_SUSPECT_NOUN.pattern})[^,;.:]{{0,40}}$", re.IGNORECASE)
 _VICTIM_BEFORE = re.compile(
     r"(?:bị hại|nạn nhân|người bị hại|người bị lừa)\s*(?:là\s*)?:?\s*(?:(?:ông|bà|anh|chị|em|cháu)\s+)?$",
     re.I,
@@ -46,6 +48,16 @@ _VICTIM_AFTER = re.compile(
     r"đâm|tai nạn)|tử vong|chết)",
     re.I,
 )
+# "đường dây do X cầm đầu": who leads or organises a ring or a gambling den
+_LEADER_AFTER = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?(?:cầm đầu|chủ mưu|tổ chức|đứng đầu)(?!\w)")
+# Before a name that is not a suspect's: a victim, a driver, a rewarded citizen, a relative
+_NOT_SUSPECT_BEFORE = re.compile(
+    r"(?:tài xế|lái xe|nạn nhân|anh|chị|ông|bà|cháu|em|công dân|người dân"
+    r"|(?:con|con gái|con trai|vợ|chồng)(?:\s+là)?)\s*$",
+    re.IGNORECASE,
+)
+# What follows a listed name before the next: a bracket, ", 36 tuổi", ", SN 1990"
+_NAME_ASIDE = re.compile(r"\s*(?:\([^()]{0,120}\)|,\s*(?:\d{1,2}\s*tuổi|(?:SN|sinh năm)\s*(?:19|20)\d{2}))")
 # What separates names in a list of suspects: a comma, "và", with an optional bracket before.
 _LIST_GAP = re.compile(r"\s*(?:,|;|và|,\s*và|,?\s*cùng(?:\s+với)?)\s*")
 _NOT_A_NAME_START = frozenset(
@@ -61,7 +73,7 @@ _RESIDENCE = re.compile(
 _CRIME_CONTEXT = re.compile(
     r"bắt|tạm giữ|tạm giam|khởi tố|truy tố|truy nã|đình nã|xét xử|bị can|bị cáo|đối tượng|xử phạt|"
     r"ma túy|ma tuý|trộm|cướp|lừa đảo|chiếm đoạt|đánh bạc|tàng trữ|vận chuyển|mua bán|đầu thú|vi phạm|"
-    r"tội danh|về tội|phạm tội|gây thương tích|giết người|bị phạt",
+    r"tội danh|về tội|phạm tội|gây thương tích|giết người|bị phạt|nghi phạm|nghi can|hung thủ|thủ phạm",
     re.IGNORECASE,
 )
 _CHARGE = re.compile(
@@ -275,7 +287,7 @@ def extract_suspects(doc: Document) -> list[Suspect]:
         if (
             before_cue
             and before_cue.group().split()[0].lower() in ("gồm", "là")
-            and not _SUSPECT_NOUN.search(text, max(0, start - 30), start)
+            and not _SUSPECT_NOUN_CLAUSE.search(before)
         ):
             before_cue = None  # "thành phần gồm ông …", "Trưởng Công an xã là ông …": not suspects
         cue = (
@@ -284,13 +296,13 @@ def extract_suspects(doc: Document) -> list[Suspect]:
             or (last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, start) is not None)
             # "ông X (SN 1979), chủ quán, bị phạt 30 triệu đồng"
             or _sanctioned_after(doc, end)
+            # "đường dây do X cầm đầu", "tụ điểm đá gà do X (…) tổ chức"
+            or (before.endswith(("do ", "Do ")) and _LEADER_AFTER.match(after) is not None)
         )
         if not (cue or birth or _AGE.match(after)) or not _is_crime_sentence(doc, start):
             continue
-        if not cue and re.search(
-            r"(?:tài xế|lái xe|nạn nhân|anh|chị|ông|bà|cháu|em)\s*$", before, re.IGNORECASE
-        ):
-            continue  # a named victim or driver, not someone arrested
+        if not cue and _NOT_SUSPECT_BEFORE.search(before):
+            continue  # a named victim, driver, rewarded citizen or relative, not someone arrested
         if _VICTIM_BEFORE.search(before) or _VICTIM_AFTER.match(after):
             continue  # "bị hại là …", "… (SN 1960) bị lừa": the victim
         if name.startswith("Ông ") or (len(name) < 4 and not INITIALS.fullmatch(name)):
@@ -300,7 +312,7 @@ def extract_suspects(doc: Document) -> list[Suspect]:
         charges = [m["charge"].strip() for m in _CHARGE.finditer(sentence.text)] or [
             m["charge"].strip() for m in _ACT.finditer(sentence.text)
         ]
-        bracket = re.match(r"\s*\([^()]{0,120}\)", after)
+        bracket = _NAME_ASIDE.match(after)
         last_end = end + (bracket.end() if bracket else 0)
         existing = found.get(name)
         if existing is None:

@@ -114,6 +114,9 @@ def is_place(name: str, before: str = "") -> bool:
 
 # After a name: punctuation ends it, so its last word starts no title ("Trung tá Nguyễn Thanh Thủ,").
 _ENDS_NAME = re.compile(r"\s*(?:[,;:.)]|$)")
+# A rank's first word ends a name unless its second follows ("Phạm Quang Hạ đang …" vs "… Hạ sĩ").
+_RANK_HEAD_ENDS_NAME = re.compile(rf"\s+(?!sĩ|sỹ|tá|úy|uý|tướng)[{LOWER}]")
+_RANK_HEADS = frozenset({"Hạ", "Thượng", "Thiếu"})
 
 
 def _trim(name: str, closed: bool) -> str:
@@ -129,7 +132,12 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     """Personal-name candidates ``(start, end, name)`` in ``text[start:end]``; places removed."""
     out = []
     for m in name_pattern().finditer(text, start, len(text) if end is None else end):
-        closed = len(m.group().split()) > 2 and _ENDS_NAME.match(text, m.end()) is not None
+        closed = len(m.group().split()) > 2 and (
+            _ENDS_NAME.match(text, m.end()) is not None
+            or (
+                m.group().split()[-1] in _RANK_HEADS and _RANK_HEAD_ENDS_NAME.match(text, m.end()) is not None
+            )
+        )
         name, begin = _trim(m.group(), closed), m.start()
         if name.startswith("Ông ") and len(name.split()) >= 3:  # the honorific, not the family name
             name, begin = name[4:], begin + 4
