@@ -64,3 +64,22 @@ def test_partner_province_weighs_less():
         "đánh bạc. Công an tỉnh Lạng Sơn đang mở rộng điều tra."
     )
     assert find_province(doc).name == "Lạng Sơn"
+
+
+def test_plates_directions_residences_datelines_and_the_city_inside_its_province():
+    """Constructions: a plate's registration ("biển kiểm soát Hà Nội") and a road's direction
+    ("theo hướng Lạng Sơn - Hà Nội") are no place of the event; a residence "HKTT …, TP. Yên Bái"
+    weighs little though "TP." holds a dot; a dateline glued to the title ("Cao BằngXe tải …") names
+    the province; "TP Huế, Thừa Thiên - Huế" is the province the city belongs to."""
+    doc = Document("Ô tô biển kiểm soát Hà Nội chạy theo hướng Bắc Giang - Hà Nội thì lật ở Lạng Sơn.")
+    assert find_province(doc).name == "Lạng Sơn"
+    doc = Document(
+        "Công an huyện Văn Bàn (Lào Cai) tạm giữ Lê Văn Tư (SN 1990, HKTT xã Minh Bảo, TP. Yên Bái) "
+        "vì trộm cắp. Tư bị bắt tại Văn Bàn, Lào Cai."
+    )
+    assert find_province(doc).name == "Lào Cai"
+    assert (
+        find_province(Document("Cao BằngXe tải mất phanh lao vào nhà dân trên quốc lộ 3.")).name == "Cao Bằng"
+    )
+    doc = Document("Cháy nhà ở phường Tây Lộc (TP Huế, Thừa Thiên - Huế) làm một người bị thương.")
+    assert find_province(doc).name == "Thừa Thiên Huế"

@@ -25,14 +25,17 @@ _CAP_WORD = rf"[{_UPPER}][{_LOWER}]*"
 # "thành phố Bắc Kạn", the city bearing its province's name, is (it is no "phố", a street).
 _SUB_UNIT_BEFORE = re.compile(
     r"(?<!\w)(?:xã|phường|huyện|quận|thị trấn|thị xã|thôn|ấp|bản|xóm|khu|tổ|đường|(?<![Tt]hành )phố|sông|cầu|"
-    r"chợ|bến xe|cửa khẩu|cảng|hồ|núi|đèo|trường|bệnh viện|ga|sân bay)\s+$",
+    r"chợ|bến xe|cửa khẩu|cảng|hồ|núi|đèo|trường|bệnh viện|ga|sân bay"
+    # a plate's registration or a road's direction is no place of the event
+    r"|biển kiểm soát|biển số|BKS|hướng(?:\s+[^.;,]{1,30}?\s*[-–])?)\s+$",
     re.IGNORECASE,
 )
 _STRONG_BEFORE = re.compile(
     r"(?:tỉnh|thành phố|TP\.?|Công an|CA|UBND|HĐND|Tỉnh ủy|Thành ủy|địa bàn|tại|ở)\s+$", re.IGNORECASE
 )
 _RESIDENCE_BEFORE = re.compile(
-    r"(?:trú|ngụ|quê|HKTT|thường trú|tạm trú|sinh sống|cư trú|đăng ký|về|đến từ)[^.;()]{0,80}$", re.IGNORECASE
+    r"(?:trú|ngụ|quê|HKTT|thường trú|tạm trú|sinh sống|cư trú|đăng ký|về|đến từ)(?:[^.;()]|(?<=TP)\.){0,80}$",
+    re.IGNORECASE,
 )
 _COOPERATION_BEFORE = re.compile(
     r"(?:phối hợp(?: với)?|cùng với|và|giáp|sang|tiếp giáp|hỗ trợ)[^.;]{0,25}$", re.IGNORECASE
@@ -45,6 +48,9 @@ LOCATION_KINDS = ("thành phố", "thị xã", "thị trấn", "huyện", "quậ
 _LOCATION_RE = re.compile(
     rf"(?<!\w)(?P<kind>{'|'.join(LOCATION_KINDS)}|TP\.?)\s+(?P<name>(?:{_CAP_WORD}(?:\s+|-)){{0,3}}{_CAP_WORD}|\d{{1,2}}(?!\w))"
 )
+
+
+_GLUED_DATELINE = re.compile(rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,3}}?)(?=[{_UPPER}][{_LOWER}])")
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,11 @@ def province_mentions(doc: Document) -> list[tuple[int, int, str, float]]:
         weight = _mention_weight(doc, m.start(), m.end(), lead_end)
         if weight > 0:
             out.append((m.start(), m.end(), by_spelling[m.group()].name, weight))
+    # a dateline glued to the title's first word ("Lạng SơnÔtô 16 chỗ va chạm …", vnexpress.net)
+    for line in lines[:2]:
+        glued = _GLUED_DATELINE.match(doc.text, line.start, line.end)
+        if glued and glued["name"] in by_spelling:
+            out.append((glued.start(), glued.end("name"), by_spelling[glued["name"]].name, 4.0))
     return out
 
 
@@ -126,6 +137,11 @@ def find_province(doc: Document) -> Province | None:
     for start, end, name, weight in mentions:
         scores[name] = scores.get(name, 0.0) + weight
         first.setdefault(name, (start, end))
+    for name in list(scores):
+        # "TP Huế, Thừa Thiên - Huế": the city inside the province the text names (before 2025)
+        containing = [o for o in scores if o != name and o.endswith(" " + name)]
+        if containing:
+            scores[containing[0]] += scores.pop(name)
     best = max(scores, key=lambda n: (scores[n], -first[n][0]))
     start, end = first[best]
     return Province(name=best, current=current_unit(best), evidence=doc.evidence(start, end))
