@@ -289,3 +289,12 @@ def test_arrest_told_as_a_passive_or_a_gang_caught():
     assert "arrest" in _types("Kẻ trộm xe máy bị bắt sau hai giờ\nNghi phạm đã bị bắt tại bến xe phía nam.")
     assert "arrest" in _types("Nhanh chóng truy vết\nTổ công tác bắt một băng nhóm chuyên trộm cắp tài sản.")
     assert "arrest" in _types("Người dân hỗ trợ\nHai thanh niên cùng công an xã khống chế được đối tượng.")
+
+
+def test_a_crash_told_without_accident_words_and_a_stabbing_is_no_crash():
+    """Constructions: "cú tông", "lao thẳng vào" tell a crash; "dùng kiếm đâm vào bụng" is a stabbing;
+    "khống chế thành công đối tượng" is an arrest."""
+    crash = "Xe con chạy tốc độ cao. Cú tông mạnh khiến 2 xe hư hỏng, ô tô lao thẳng vào nhà dân."
+    assert "traffic_accident" in _types(crash)
+    stab = "Đối tượng dùng kiếm đâm vào bụng em dâu rồi bỏ chạy. Công an khống chế thành công đối tượng."
+    assert _types(stab) == {"arrest"}

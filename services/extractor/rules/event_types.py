@@ -31,12 +31,12 @@ _CUES: dict[EventType, str] = {
     r"bắt được|truy bắt|bắt \d+ đối tượng|"
     r"bắt (?:đối tượng|nghi phạm|nghi can)|đầu thú|di lý|bị bắt|bắt (?:cướp|trộm|kẻ gian)|"
     r"bắt (?:một|hai|ba|\d+) (?:băng|nhóm|tên|nghi phạm|đối tượng)|"
-    r"khống chế (?:được )?(?:đối tượng|nghi phạm|tên)",
+    r"khống chế (?:được |thành công |kịp thời )?(?:đối tượng|nghi phạm|tên)",
     "prosecution": r"khởi tố|truy tố|tạm giam|xét xử|tuyên phạt|tuyên án|phiên tòa|án tù|"
     r"đề nghị truy tố|kết luận điều tra",
     "drug_case": alternation("seizures", "drugs"),
     "traffic_accident": r"tai nạn giao thông|vụ tai nạn|tai nạn|"
-    r"va chạm|tông vào|tông trúng|đâm vào|đâm trúng|"
+    r"va chạm|tông vào|tông trúng|cú tông|đâm vào|đâm trúng|lao thẳng vào|"
     r"lật xe|xe bị lật|lao xuống|TNGT|mất lái|lật nghiêng|lật ngửa|"
     r"(?:xe khách|xe tải|xe container|xe đầu kéo|ô tô|xe buýt) lật",
     "fire": r"vụ cháy|đám cháy|hỏa hoạn|hoả hoạn|bốc cháy|xảy ra cháy|cháy lớn|cháy nhà|phát hỏa|"
@@ -65,6 +65,7 @@ _WARNING = re.compile(
 # Cues that name something else: a unit ("Phòng Truy nã"), or a fake notice in a scam warning.
 _NOT_A_CUE_BEFORE = re.compile(r"(?:Phòng|Đội|Cục|Trưởng phòng|Đội trưởng)\s+$")
 _FAKE_SENTENCE = re.compile(r"giả mạo|giả danh|mạo danh|tin nhắn|cuộc gọi", re.IGNORECASE)
+_WEAPON_BEFORE = re.compile(r"(?:dao|kiếm|kéo|mã tấu|hung khí|vật nhọn)[^.;\n]{0,12}$")
 _FAKEABLE: frozenset[EventType] = frozenset({"wanted_notice", "prosecution", "arrest"})
 # Cues that also name a force or a routine ("lực lượng cứu nạn, cứu hộ") count half.
 _WEAK_CUES = frozenset({"cứu nạn", "cứu hộ", "mất tích", "sơ tán", "gặp nạn", "mắc kẹt"})
@@ -127,6 +128,9 @@ def type_scores(doc: Document) -> dict[EventType, float]:
             continue
         if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
             continue
+        weapon = _WEAPON_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        if event_type == "traffic_accident" and weapon:
+            continue  # "dùng kiếm đâm vào bụng": a stabbing, not a crash
         if event_type == "arrest":
             if _CALL_FOR_INFO.search(doc.sentence_at(m.start()).text):
                 continue
