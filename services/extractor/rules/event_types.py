@@ -128,8 +128,9 @@ def type_scores(doc: Document) -> dict[EventType, float]:
             continue
         if event_type in _FAKEABLE and _FAKE_SENTENCE.search(doc.sentence_at(m.start()).text):
             continue
-        weapon = _WEAPON_BEFORE.search(text, max(0, m.start() - 30), m.start())
-        if event_type == "traffic_accident" and weapon:
+        if event_type == "traffic_accident" and _WEAPON_BEFORE.search(
+            text, max(0, m.start() - 30), m.start()
+        ):
             continue  # "dùng kiếm đâm vào bụng": a stabbing, not a crash
         if event_type == "arrest":
             if _CALL_FOR_INFO.search(doc.sentence_at(m.start()).text):
