@@ -112,3 +112,9 @@ def test_clock_minutes_hours_months_and_families_are_no_figures():
     assert _figs("Đến 17 giờ 45 chiều cùng ngày, sau gần 2 tiếng đồng hồ, đám cháy được dập tắt.") == []
     assert _figs("Tháng 3/1979, đơn vị có mặt tại biên giới.") == []
     assert _figs("Anh là con thứ hai trong gia đình 5 anh em; chị nuôi 2 mẹ con.") == []
+
+
+def test_stitches_stabs_and_a_ground_floor_are_no_figures():
+    """A wound's stitches ("khâu 15 mũi"), stabs ("đâm 3 nhát") and "nhà 1 trệt" describe, not count."""
+    text = "Nạn nhân bị đâm 3 nhát, phải khâu 15 mũi; căn nhà 1 trệt, 2 lầu bị cháy. Công an bắt 2 đối tượng."
+    assert _figs(text) == [(2, "đối tượng")]
