@@ -37,8 +37,8 @@ _BAD_HEAD = re.compile(
     r"nhiệm kỳ|giai đoạn|buổi sáng|hải lý|dặm|km/giờ|cấp|"
     # a clock time's minutes ("12 giờ 30 trưa"), an hour count, a family ("4 anh em", "3 mẹ con")
     r"sáng|trưa|chiều|tối|đêm|tiếng|tiếng đồng|anh em|chị em|mẹ con|cha con|bố con|vợ chồng|cặp vợ|"
-    # a wound's stitches or stabs, a ground floor ("khâu 21 mũi", "đâm 2 nhát", "1 trệt")
-    r"mũi|nhát|trệt"
+    # a wound's stitches or stabs, floors ("khâu 21 mũi", "đâm 2 nhát", "1 trệt, 2 lầu")
+    r"mũi|nhát|trệt|lầu"
 )
 # A number inside a code: a km marker ("km 0+800"), a plate's serial ("75H1 - 092.84", "43KH - 1125").
 _CODE_BEFORE = re.compile(r"(?:\+|\b\d{2}[A-Z]{1,2}\d?\s*-\s*)$")
