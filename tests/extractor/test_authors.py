@@ -117,3 +117,14 @@ def test_a_name_signing_the_last_sentence_or_credited_with_its_outlet() -> None:
     assert authors(text) == ["Bảo Trâm"]
     text = "Bắt đối tượng trộm cắp\nVụ việc đang được Công an tỉnh điều tra. Công an huyện Tân Lạc"
     assert authors(text) == []
+
+
+def test_outlet_before_the_name_a_signature_of_initials_in_capitals_and_a_dated_byline():
+    """Constructions: "TTXVN/Minh Quân" (the outlet before the slash); "… chờ xử lý. H.NAM" signing
+    the last sentence; "Thu Hà, Văn Long-Thứ hai, ngày 04/07/2016 08:10" (a byline on the date line)."""
+    assert authors("Vụ việc đang được điều tra.\nTTXVN/Minh Quân") == ["Minh Quân"]
+    assert authors("Công an bắt 3 đối tượng.\nCác đối tượng đang bị tạm giữ chờ xử lý. H.NAM") == ["H.Nam"]
+    text = (
+        "Bắt 2 đối tượng trộm cắp\nThu Hà, Văn Long-Thứ hai, ngày 04/07/2016 08:10\nCông an bắt 2 đối tượng."
+    )
+    assert authors(text) == ["Thu Hà", "Văn Long"]

@@ -19,6 +19,11 @@ _BYLINE = re.compile(
     r"|Nhóm\s+PV|Nhóm\s+phóng\s+viên|Phóng\s+viên|PV|Người\s+viết|Thực\s+hiện|Tin\s+bài)\s*:\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
+# A byline joined to the page's date line: "Quang Đông, Duy Công-Thứ năm, ngày 21/07/2016 07:22".
+_DATED_BYLINE = re.compile(
+    r"^(?P<names>[^\n–-]{3,60}?)\s*[-–]\s*(?:Thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|Chủ\s+nhật)\s*,\s*ngày",
+    re.IGNORECASE,
+)
 # Page furniture after the article body, skipped when looking for a name on the last line.
 _FOOTER = re.compile(
     r"^(?:Ý\s+kiến\s+bạn\s+đọc|Những\s+tin\s+(?:mới|cũ)\s+hơn|Tin\s+liên\s+quan|Bài\s+(?:viết\s+)?liên\s+quan"
@@ -32,8 +37,8 @@ _FOOTER = re.compile(
 # "A - B", "A, B", "A và B", and "TRÍ NHÂN-HUY HẢI" (a hyphen between names in capitals)
 # and "Bích Thuận-Thành Long" (a hyphen between a name's end and the next name's capital)
 _SPLIT = re.compile(rf"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+|(?<=[{UPPER}{LOWER}])[-–](?=[{UPPER}])")
-# The outlet's abbreviation after the name ("Như Phương/THĐT", "Minh Hà/TTXVN"): not an author.
-_OUTLET = re.compile(rf"\s*/\s*[{UPPER}]{{3,}}\s*$")
+# The outlet's abbreviation after or before the name ("Như Phương/THĐT", "TTXVN/Quốc Đạt"): no author.
+_OUTLET = re.compile(rf"\s*/\s*[{UPPER}]{{3,}}\s*$|^\s*[{UPPER}]{{3,}}\s*/\s*")
 _BRACKETS = re.compile(r"\s*\([^)]*\)\s*")
 _DROP = re.compile(r"\s*\([^)]*\)\s*|^\s*(?:ThS|TS|PGS|Nhà báo|NB|CTV)\.?\s+", re.IGNORECASE)
 _NOT_AUTHORS = frozenset({"ctv", "pv", "btv", "nhóm pv", "tổng hợp", "st", "sưu tầm", "ảnh", "video"})
@@ -60,7 +65,7 @@ _CAPS_INITIAL_NAME = re.compile(
 # Cảnh Kỳ"), or credited with the outlet it is reposted from ("… Theo Thái Thụy (ANTĐ)").
 _SIGNATURE = re.compile(
     r"(?:^|[.!?…]\s+)(?:\(?Theo\s+(?P<credited>[^().!?…]{2,40}?)\s*\([^()]{2,20}\)\)?"
-    r"|(?<=[.!?…]\s)(?P<signed>[^.!?…]{2,40}?))\s*$"
+    rf"|(?<=[.!?…]\s)(?P<signed>(?:[^.!?…]|(?<=[{UPPER}])\.(?=[{UPPER}])){{2,40}}?))\s*$"
 )
 
 
@@ -76,6 +81,7 @@ def _pen_name(name: str) -> bool:
             looks_like_name(name)
             or _INITIAL_PEN_NAME.fullmatch(name) is not None
             or _INITIALS_PEN_NAME.fullmatch(name) is not None
+            or _CAPS_INITIAL_NAME.fullmatch(name) is not None
         )
         and not is_place(name)
         and current_unit(name) is None
@@ -151,6 +157,11 @@ def extract_authors(doc: Document) -> list[Author]:
         if m and len(m.group("names")) <= 80:
             start = line.start + m.start("names")
             found += [(n, start, line.end) for n in _names(m.group("names"))]
+    for line in doc.lines[:4] if not found else ():
+        dated = _DATED_BYLINE.match(line.text)  # "Quang Đông, Duy Công-Thứ năm, ngày 21/07/2016"
+        names = _names(dated["names"]) if dated else []
+        if names and all(_pen_name(n) for n in names):
+            found += [(n, line.start, line.end) for n in names]
     if not found:
         last = _last_line(doc)
         if last is not None and len(last.text) <= 60 and last is not doc.lines[0]:
