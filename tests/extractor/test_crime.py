@@ -506,3 +506,17 @@ def test_suspects_named_as_the_culprit_the_leader_or_listed_with_ages():
     assert got == {"Phan Văn Lực", "Ngô Văn Tài"}
     text = "Sau khi bắt trộm, Công an tặng giấy khen cho hai công dân Lê Văn Tư (SN 1975)."
     assert _suspect_names(text) == set()
+
+
+def test_officers_killed_bodies_handed_over_and_counts_that_cross_no_line():
+    """Constructions: "hy sinh" is a death; a rank names the dead ("Thiếu úy Lê Văn An được phát hiện
+    tử vong"); "X hy sinh và bốn người khác bị thương" is four hurt, not five; "khám nghiệm thi thể
+    hai học sinh" two dead; a number ending one line ("GMT+7") counts nobody on the next."""
+    c = extract_casualties(Document("Tai nạn làm Trung úy Lê Văn An hy sinh và bốn người khác bị thương."))
+    assert c is not None and (c.dead, c.injured) == (1, 4)
+    c = extract_casualties(Document("Thiếu úy Trần Văn Bình được phát hiện tử vong bên đường."))
+    assert c is not None and c.dead == 1
+    c = extract_casualties(Document("Công an đã khám nghiệm thi thể hai học sinh đuối nước."))
+    assert c is not None and c.dead == 2
+    c = extract_casualties(Document("10/05/2020 10:36 GMT+7\n\nHọc sinh lớp 8 chết đuối khi tắm sông"))
+    assert c is None or c.dead != 7

@@ -99,23 +99,28 @@ _ASIDE = r"(?:\s*\([^()\n]{0,40}\))?"  # "3 người (chưa rõ danh tính) trê
 # the victims' names after their count: "hai em học sinh Nguyễn Thị Vi và Nguyễn Thị Hoàng, bị chết đuối"
 _NAME = rf"(?-i:[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
 _VICTIM_NAMES = rf"(?:\s+{_NAME}(?:\s*,\s*{_NAME})*(?:\s+và\s+{_NAME})?\s*,?)?"
+_INITIALS = rf"(?:[{UPPER}]\.){{1,4}}[{UPPER}]?\.?|[{UPPER}](?:\.[{UPPER}]){{1,3}}\.?"  # "P.C.T.", "L.V.T"
 # "2 học sinh", also "2 trong 3 người này" (those two of the three)
-_COUNT = rf"(?<!trong\s)(?<!trong\ssố\s)(?P<n>{_CASUALTY_NUM})(?:\s+trong\s+(?:số\s+)?{_CASUALTY_NUM})?"
+_COUNT = (
+    rf"(?<![\w+.,/:-])(?<!trong\s)(?<!trong\ssố\s)(?P<n>{_CASUALTY_NUM})"
+    rf"(?:\s+trong\s+(?:số\s+)?{_CASUALTY_NUM})?"
+)
 # "X và 03 người khác bị thương": the others and the one named before them
 _OTHERS = rf"(?:và|cùng)\s+(?P<others>{_CASUALTY_NUM})\s+(?:{_VICTIMS})\s+khác\s+(?:đều\s+)?(?:đã\s+)?"
 # "2 học sinh lớp 9 tử vong", "một nam sinh … đã bị đuối nước, tử vong", "tìm thấy thi thể hai nạn nhân"
 _DEAD = re.compile(
-    rf"(?i:{_COUNT}\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}{_VICTIM_NAMES}\s+(?:đều\s+)?(?:đã\s+)?(?:bị\s+)?"
+    rf"(?i:{_COUNT}[^\S\n]+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}{_VICTIM_NAMES}\s+(?:đều\s+)?(?:đã\s+)?(?:bị\s+)?"
     rf"(?:đuối nước,?\s+)?(?:{_DEAD_VERB})(?!\w)"
     rf"|{_OTHERS}(?:bị\s+)?(?:{_DEAD_VERB})(?!\w)"
     rf"|(?:(?:làm|khiến)\s+(?:chết|tử vong)|sát hại|giết(?:\s+chết)?)\s+(?P<n2>{_CASUALTY_NUM})\s+người"
-    rf"|(?:tìm thấy|trục vớt|vớt được)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+(?:{_VICTIMS})"
+    rf"|(?:tìm thấy|trục vớt|vớt được|bàn giao|khám nghiệm)\s+thi thể\s+(?:của\s+)?(?P<n3>{_CASUALTY_NUM})\s+"
+    rf"(?:{_VICTIMS})"
     # a couple named without a number dying together ("Vợ chồng 66 tuổi … tử vong tại chỗ")
     rf"|(?<![\w\d]\s)(?P<couple>vợ chồng)(?:[^.;\n](?!người|và\s))*?\s(?:{_DEAD_VERB})(?!\w))"
 )
 _INJURY_STATE = alternation("casualties", "injury_states")
 _INJURED = re.compile(
-    rf"(?i:{_COUNT}\s+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}{_VICTIM_NAMES}\s+(?:đều\s+)?(?:đã\s+)?"
+    rf"(?i:{_COUNT}[^\S\n]+(?:{_VICTIMS}){_ASIDE}{_QUALIFIERS}{_VICTIM_NAMES}\s+(?:đều\s+)?(?:đã\s+)?"
     rf"(?:bị\s+)?(?:thương(?!\s*vong)|{_INJURY_STATE})|(?:làm|khiến)\s+(?:bị\s+)?thương\s+(?P<n2>{_CASUALTY_NUM})\s+người"
     rf"|{_OTHERS}(?:bị\s+)?(?:thương(?!\s*vong)|trọng thương)"
     # victims taken to hospital are hurt: "đưa 3 nạn nhân mắc kẹt trong ô tô đi cấp cứu"
@@ -125,9 +130,9 @@ _INJURED = re.compile(
 )
 
 _NAMED_DEATH = re.compile(
-    r"(?<!\w)(?i:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)\s+"
-    rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
-    r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
+    rf"(?<!\w)(?:(?i:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)|{RANK_RE.pattern})\s+"
+    rf"(?P<name>{_INITIALS}|[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+    r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn|hy sinh)(?!\w)"
 )
 # "đâm anh Khánh bị thương nặng", "làm đồng chí Nguyễn Văn Long bị thương", "khiến đại tá Khánh bị
 # thương": one injured per distinct name.
@@ -148,8 +153,8 @@ _CAUSED_INJURY = re.compile(
 # "một người bị đâm bằng dao … nhập viện cấp cứu trong tình trạng nguy kịch" (not when they died)
 _ASSAULTED = re.compile(
     r"(?:(?<!\w)(?i:ông|bà|anh|chị|cháu|em|nạn nhân)\s+|(?<!\w)(?=(?i:một) người\s))"
-    rf"(?P<name>(?:[{UPPER}]\.){{1,4}}[{UPPER}]?\.?|{_NAME}|(?i:một) người)"
-    r"(?![^.;\n]*(?:tử vong|chết|thiệt mạng))"
+    rf"(?P<name>{_INITIALS}|{_NAME}|(?i:một) người)"
+    r"(?![^.;\n]*(?:tử vong|chết|thiệt mạng|hy sinh))"
     r"(?:\s*\([^()]{0,40}\))?(?:\s*,\s*(?:SN|sinh năm)\s*\d{4}|\s*,[^,.;\n]{0,60},)?\s+(?:đã\s+)?"
     r"(?:bị\s+(?:[^\s.,;]+\s+){0,4}?(?:đánh|đâm|chém|tấn công)|được\s+đưa\s+(?:đi\s+)?cấp\s+cứu)"
     r"[^.;\n]{0,80}?(?:thương tích|nguy kịch|cấp cứu|bị thương)"
@@ -166,8 +171,11 @@ _NO_VICTIMS = re.compile(
     r"|người[^.;\n]{0,40}?\s(?:đều|vẫn)\s+(?:được\s+)?an\s+toàn",
     re.IGNORECASE,
 )
+_DEAD_BEFORE_OTHERS = re.compile(rf"(?:{_DEAD_VERB})\s*$", re.IGNORECASE)
 _INJURY_WORD = re.compile(r"thương|nguy kịch|cấp cứu")
-_CASUALTY_WORD = re.compile(r"chết|tử vong|thiệt mạng|tử nạn|thương|thi thể|sát hại|giết|cấp cứu|nguy kịch")
+_CASUALTY_WORD = re.compile(
+    r"chết|tử vong|thiệt mạng|tử nạn|hy sinh|thương|thi thể|sát hại|giết|cấp cứu|nguy kịch"
+)
 
 _SEIZURE_TRIGGER = re.compile(
     r"thu giữ|tạm giữ|tịch thu|thu được|thu|phát hiện|tang vật|vật chứng|cất giấu|giấu|mang theo|"
@@ -401,6 +409,8 @@ def extract_casualties(doc: Document) -> Casualties | None:
         for m in _near_casualty_words(doc.text, pattern):
             groups = m.groupdict()
             others = _number(groups.get("others") or "")
+            if others is not None and _DEAD_BEFORE_OTHERS.search(doc.text, max(0, m.start() - 12), m.start()):
+                others -= 1  # "X hy sinh và năm người khác bị thương": X is not one of them
             value = (
                 1
                 if groups.get("one")
