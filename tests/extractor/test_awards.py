@@ -479,6 +479,8 @@ def test_issuer_after_an_adverb_and_before_a_reward_or_kem():
     assert [g[1] for g in got] == ["Giám đốc Công an tỉnh"]
     got = awards("Hai thanh niên được chủ tịch tỉnh tặng bằng khen vì cứu người.")
     assert [g[1] for g in got] == ["Chủ tịch UBND tỉnh"]
+    got = awards("Chủ tịch TP tặng Bằng khen cho 5 tập thể có thành tích.")
+    assert [g[1] for g in got] == ["Chủ tịch UBND TP"]
 
 
 def test_a_repeat_names_the_issuer_a_counted_mention_lacks():

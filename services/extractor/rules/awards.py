@@ -130,7 +130,7 @@ _PLACE_TAIL = re.compile(
     rf"(?P<keep>(?<!\w)(?:{_alt('place_units')}))(?:(?:\s+|(?<=\.))[{UPPER}][{LOWER}]*(?:-[{LOWER}]+)*)+\s*$"
 )
 _CHAIR_SHORT = re.compile(
-    r"^chủ\s+tịch\s+(?P<unit>tỉnh|huyện|xã|phường|thành\s+phố|thị\s+xã)(?!\w)", re.IGNORECASE
+    r"^chủ\s+tịch\s+(?P<unit>tỉnh|huyện|xã|phường|thành\s+phố|thị\s+xã|TP)(?![\w.])", re.IGNORECASE
 )
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
