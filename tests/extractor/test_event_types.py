@@ -298,3 +298,15 @@ def test_a_crash_told_without_accident_words_and_a_stabbing_is_no_crash():
     assert "traffic_accident" in _types(crash)
     stab = "Đối tượng dùng kiếm đâm vào bụng em dâu rồi bỏ chạy. Công an khống chế thành công đối tượng."
     assert _types(stab) == {"arrest"}
+
+
+def test_a_fire_report_naming_the_rescue_force_is_no_rescue():
+    """Construction: "Cảnh sát PCCC và cứu nạn, cứu hộ" in a fire report names the force; a rescue
+    needs a rescue told ("cứu được 3 người")."""
+    fire = (
+        "Vụ cháy lớn tại xưởng gỗ\nĐám cháy bùng phát lúc 2 giờ sáng. Phòng Cảnh sát PCCC và cứu nạn, "
+        "cứu hộ điều 5 xe đến dập lửa; vụ cháy thiêu rụi nhà xưởng."
+    )
+    assert "rescue" not in _types(fire)
+    saved = fire + " Lực lượng chữa cháy đã cứu được 3 người mắc kẹt."
+    assert "rescue" in _types(saved)

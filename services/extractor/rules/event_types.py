@@ -116,6 +116,7 @@ def type_scores(doc: Document) -> dict[EventType, float]:
     head = doc.title + "\n" if doc.title else ""
     scores: dict[EventType, float] = {}
     text, head = one_spelling(doc.text.lower()), one_spelling(head.lower())
+    weak: dict[EventType, float] = {}  # what the weak cues gave each type
     history_arrests = 0  # arrest cues in "Trước đó …" / "Theo cáo trạng …" paragraphs
     text_arrests = 0  # arrest cues below the title (``doc.title``, else the text's short first line)
     title_end = 0 if doc.title else head_end
@@ -143,6 +144,7 @@ def type_scores(doc: Document) -> dict[EventType, float]:
             text_arrests += 1
         if m.group() in _WEAK_CUES:
             weight /= 2
+            weak[event_type] = weak.get(event_type, 0.0) + weight
         scores[event_type] = scores.get(event_type, 0.0) + weight
     # A prosecution or trial headline retelling the arrest in a history paragraph: not an arrest report.
     if scores.get("prosecution", 0) >= _HEAD_WEIGHT and scores.get("arrest", 0) <= history_arrests:
@@ -151,6 +153,10 @@ def type_scores(doc: Document) -> dict[EventType, float]:
     # body says what happened, a prosecution; the title's verb is the paper's, not an arrest report.
     if "arrest" in scores and text_arrests == 0 and scores.get("prosecution", 0) >= 1:
         scores.pop("arrest", None)
+    # A fire or crash report names the rescue force ("Cảnh sát PCCC và cứu nạn, cứu hộ") or says a
+    # vehicle "gặp nạn": a rescue needs more than those.
+    if any(scores.get(t, 0) >= 3 for t in ("traffic_accident", "fire")) and "rescue" in scores:
+        scores["rescue"] -= weak.get("rescue", 0.0)
     # "tạm giữ tài xế để điều tra" closing an accident or fire report is a passing mention.
     if scores.get("arrest", 0) <= 1 and any(scores.get(t, 0) >= 3 for t in ("traffic_accident", "fire")):
         scores.pop("arrest", None)
