@@ -491,3 +491,20 @@ def test_a_repeat_names_the_issuer_a_counted_mention_lacks():
         "Thượng tướng Lê Văn Bình trao Bằng khen cho 2 tập thể có thành tích xuất sắc."
     )
     assert awards(text) == [(["Bằng khen"], "Thủ tướng Chính phủ", 2, None, None)]
+
+
+def test_a_passive_subject_receives_and_recipients_in_words_or_named_after_doi_voi():
+    """Constructions: "Giám đốc X được trao tặng Huân chương …" (no agent: the subject receives it);
+    "cho một tập thể và 12 cá nhân"; "cho hai em"; a kind-less grant "khen thưởng đối với tập thể
+    Công an xã X và bốn cán bộ"; an issuer ending before "phát biểu"; "Chủ tịch UBND Thị xã X"."""
+    assert awards("Giám đốc Công an tỉnh Lê Văn Tám được trao tặng Huân chương Chiến công hạng Nhất.") == [
+        (["Huân chương Chiến công hạng Nhất"], None, None, None, None)
+    ]
+    got = awards("Giám đốc Công an tỉnh trao quyết định khen thưởng cho một tập thể và 12 cá nhân.")
+    assert got == [([], "Giám đốc Công an tỉnh", 1, 12, None)]
+    got = awards("Công an tỉnh đã trao Giấy khen cho hai em học sinh dũng cảm.")
+    assert got == [(["Giấy khen"], "Công an tỉnh", None, 2, None)]
+    got = awards("Giám đốc Công an tỉnh khen thưởng đối với tập thể Công an xã Phú Lộc và bốn cán bộ.")
+    assert got == [([], "Giám đốc Công an tỉnh", 1, 4, None)]
+    got = awards("Hai ông được nhận giấy khen của Chủ tịch UBND Thị xã Cửa Lò kèm tiền thưởng.")
+    assert [g[1] for g in got] == ["Chủ tịch UBND Thị xã"]

@@ -66,7 +66,7 @@ _NUMBER = r"\d{1,3}(?:[.,]\d{3})*|\d+"
 _WORD_NUMBER = r"hai|ba|bốn|năm|sáu|bảy|tám|chín|mười"  # "thưởng hai công dân"; "một" is too often "a"
 _INDIVIDUAL = _alt("individuals")
 _COUNT = re.compile(
-    rf"(?<!\w)(?P<n>{_NUMBER}|{_WORD_NUMBER})\s+(?:lượt\s+)?(?:(?P<coll>{_alt('collectives')})|(?P<ind>{_INDIVIDUAL}))"
+    rf"(?<!\w)(?P<n>{_NUMBER}|{_WORD_NUMBER}|một(?=\s+(?:tập\s+thể|đơn\s+vị)\s))\s+(?:lượt\s+)?(?:(?P<coll>{_alt('collectives')})|(?P<ind>{_INDIVIDUAL}))"
     rf"(?P<both>(?:\s+và|\s*,)\s+(?:{_INDIVIDUAL})(?!\s*\d))?(?!\w)",
     re.IGNORECASE,
 )
@@ -121,6 +121,7 @@ _DECISION_OF = re.compile(rf"\scủa\s+{_ISSUER_BODY}\s+về\s+việc\s*$", re.I
 _AUTHORITY = re.compile(
     rf"(?:{HEAD_RE.pattern}|(?-i:Bộ\s+[{UPPER}]\w*)|(?<!\w)(?:{_alt('authorities')})(?!\w))", re.IGNORECASE
 )
+_PASSIVE_NO_AGENT = re.compile(r"\s(?:được|vinh dự được)\s*$", re.IGNORECASE)
 _SUBJECT_SPLIT = re.compile(rf"[,;:(]|\s[-–]\s|(?<=[{LOWER}])-(?=\s*[{UPPER}])|\sđược\s")
 _SUBJECT_FILLER = re.compile(rf"(?:^|\s)(?:{_alt('subject_fillers')})\s*$", re.IGNORECASE)
 _ORGANISER = re.compile(rf"(?<!\w)(?:{_alt('organiser_words')})(?!\w)", re.IGNORECASE)
@@ -256,10 +257,11 @@ _TITLED_NAME = re.compile(rf"(?<!\w)(?:ông|bà|anh|chị|em|cháu|đồng\s+ch�
 _NAMED_UNIT = re.compile(rf"(?<!\w)tập\s+thể\s+(?-i:[{UPPER}])", re.IGNORECASE)
 
 
-def _named_recipients(grant: _Grant, segment: str) -> None:
+def _named_recipients(grant: _Grant, segment: str, marked: bool = False) -> None:
     """Recipients named one by one count themselves when no count is written: "cho bà A" is one
-    individual, "cho anh A và anh B" two, "cho tập thể Công an xã X (và 14 cán bộ)" one collective."""
-    if not re.match(r"\s*(?:cho|đối\s+với)\s", segment, re.IGNORECASE):
+    individual, "cho anh A và anh B" two, "cho tập thể Công an xã X (và 14 cán bộ)" one collective.
+    The segment starts with "cho"/"đối với", or follows one (``marked``)."""
+    if not marked and not re.match(r"\s*(?:cho|đối\s+với)\s", segment, re.IGNORECASE):
         return
     if grant.collectives is None and grant.total is None and _NAMED_UNIT.search(segment):
         grant.collectives = 1
@@ -290,8 +292,11 @@ def _subject_issuers(subject: str) -> list[str]:
     decision = _DECISION_OF.search(subject)
     if decision:
         return _issuers(decision.group("issuer"))
+    clause = subject.rsplit(";", 1)[-1]  # the verb's own clause
+    if _PASSIVE_NO_AGENT.search(clause):
+        return []  # "Giám đốc Công an tỉnh X được trao tặng …": the subject receives it
     piece = ""
-    for piece in reversed(_SUBJECT_SPLIT.split(subject.rsplit(";", 1)[-1])):  # the verb's own clause
+    for piece in reversed(_SUBJECT_SPLIT.split(clause)):
         while (filler := _SUBJECT_FILLER.search(piece)) is not None:
             piece = piece[: filler.start()]
         if piece.strip():
@@ -470,6 +475,7 @@ def _kind_less(doc: Document, sentence: Span, grants: list[_Grant]) -> None:
         clause_start = previous.end if previous else sentence.start
         grant = _Grant([], m.start(), m.end())
         last = _apply_counts(grant, _recipients(recipients))
+        _named_recipients(grant, _recipients(recipients), marked=m.group().rstrip().endswith("cho"))
         subject = text[clause_start : m.start("verb")]
         grant.set_issuers(_subject_issuers(subject), _SUBJECT)
         if not grant.issuers and previous and previous.source == _SUBJECT:
