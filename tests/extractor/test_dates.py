@@ -147,3 +147,16 @@ def test_holding_a_suspect_is_the_state_reported_not_the_event():
         "Theo cơ quan công an, sáng 6/6, tổ công tác phát hiện Tư vận chuyển ma túy."
     )
     assert _on(text) == date(2024, 6, 6)
+
+
+def test_a_report_of_a_crime_organised_and_a_later_sentence_opening_with_its_day():
+    """Constructions: "cho biết, đã bắt quả tang … tổ chức đánh bạc" reports a crime (no event held),
+    so "Trước đó, ngày 7/6 …" is the day; a later sentence opening with an earlier day ("Ngày 5/6,
+    X hẹn …") narrates what happened."""
+    text = (
+        "Ngày 9/6, Công an tỉnh cho biết, đã bắt quả tang 12 đối tượng tổ chức đánh bạc. "
+        "Trước đó, ngày 7/6, lực lượng Công an đột kích nhà riêng đối tượng."
+    )
+    assert _on(text) == date(2024, 6, 7)
+    text = "Chiều 9/6, Công an huyện cho biết vừa bắt 3 đối tượng cướp. Ngày 5/6, Tâm hẹn nạn nhân ra quán."
+    assert _on(text) == date(2024, 6, 5)

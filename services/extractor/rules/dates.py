@@ -42,7 +42,9 @@ _REPORTING = re.compile(
 # A report of a decision ("cho biết đã ra quyết định khởi tố …"): the decision is the main event,
 # the "Trước đó" story is its background.
 _DECISION = re.compile(
-    r"ra quyết định|khởi tố|truy tố|tạm giam|xử phạt|truy nã|xét xử|tuyên án|tổ chức (?!tìm kiếm)|trao",
+    r"ra quyết định|khởi tố|truy tố|tạm giam|xử phạt|truy nã|xét xử|tuyên án|"
+    # "tổ chức lễ …" is an event held; "tổ chức đánh bạc" a crime told
+    r"tổ chức (?!tìm kiếm|đánh bạc|sử dụng|mua bán|cho|đưa|môi giới|lừa)|trao",
     re.IGNORECASE,
 )
 # A later date told as the moment things happened: after "Trước đó", "Cụ thể", "Theo đó", "xảy ra
@@ -140,7 +142,10 @@ def occurred_on(doc: Document) -> tuple[date, Evidence] | None:
 
 
 def _told_as_occurrence(doc: Document, start: int) -> bool:
+    sentence_start = doc.sentence_at(start).start
     return bool(
         _TIME_OF_DAY.match(doc.text, start)
-        or _OCCURRENCE_BEFORE.search(doc.text, doc.sentence_at(start).start, start)
+        or _OCCURRENCE_BEFORE.search(doc.text, sentence_start, start)
+        # a later sentence opening with its day ("Ngày 22/11, đối tượng Trên hẹn …") narrates
+        or not doc.text[sentence_start:start].strip()
     )
