@@ -136,16 +136,17 @@ def occurred_on(doc: Document) -> tuple[date, Evidence] | None:
                 return later, doc.evidence(s2, e2)
     if reported and not _DECISION.search(first):
         for later, s2, e2, _lead in led[1:]:
-            if later < when and (when - later).days <= 31 and _told_as_occurrence(doc, s2):
+            if later < when and (when - later).days <= 31 and _told_as_occurrence(doc, s2, e2):
                 return later, doc.evidence(s2, e2)
     return when, doc.evidence(start, end)
 
 
-def _told_as_occurrence(doc: Document, start: int) -> bool:
+def _told_as_occurrence(doc: Document, start: int, end: int) -> bool:
     sentence_start = doc.sentence_at(start).start
     return bool(
         _TIME_OF_DAY.match(doc.text, start)
         or _OCCURRENCE_BEFORE.search(doc.text, sentence_start, start)
-        # a later sentence opening with its day ("Ngày 22/11, đối tượng Trên hẹn …") narrates
-        or not doc.text[sentence_start:start].strip()
+        # a later sentence opening with its day and a comma ("Ngày 22/11, đối tượng Trên hẹn …")
+        # narrates; "Ngày 2/6 là hạn nộp hồ sơ" does not
+        or (not doc.text[sentence_start:start].strip() and doc.text[end : end + 1] == ",")
     )
