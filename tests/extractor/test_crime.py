@@ -520,3 +520,23 @@ def test_officers_killed_bodies_handed_over_and_counts_that_cross_no_line():
     assert c is not None and c.dead == 2
     c = extract_casualties(Document("10/05/2020 10:36 GMT+7\n\nHọc sinh lớp 8 chết đuối khi tắm sông"))
     assert c is None or c.dead != 7
+
+
+def test_two_named_dying_together_a_long_assault_and_a_clause_after_the_count():
+    """Constructions: "chị A (18 tuổi, trú …) và con trai B (2 tuổi) tử vong" is two dead; "bị một đối
+    tượng lạ mặt xịt hơi cay và dao tấn công" hurts one; "cứu được 3 người nhưng em X đã hy sinh"
+    is one dead (the count belongs to the saved, "nhưng" opens another clause)."""
+    text = (
+        "Tai nạn khiến chị Lò Thị Mai (20 tuổi, trú xã Mường Lống, huyện Kỳ Sơn) "
+        "và con gái Vi Thị Hoa (3 tuổi) tử vong."
+    )
+    c = extract_casualties(Document(text))
+    assert c is not None and c.dead == 2
+    c = extract_casualties(
+        Document(
+            "Chị T.T.H (SN 1980) bị một đối tượng lạ mặt xịt hơi cay rồi dùng dao tấn công gây thương tích."
+        )
+    )
+    assert c is not None and c.injured == 1
+    c = extract_casualties(Document("Tuy cứu được 3 người nhưng anh Lê Văn Minh đã hy sinh."))
+    assert c is not None and c.dead == 1

@@ -93,7 +93,8 @@ _ACT = re.compile(
 _CASUALTY_NUM = rf"(?:{NUMBER}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 _VICTIMS = alternation("casualties", "victims")
 # up to five words describing the victims ("học sinh lớp 9", "công nhân nhà máy"), not a next clause
-_QUALIFIERS = r"(?:\s+(?!(?:và|làm|khiến|bị|đã|không|chưa)(?!\w))[^\s,.;]+){0,5}?"
+_NOT_QUALIFIER = r"(?:và|làm|khiến|bị|đã|không|chưa|nhưng|còn(?!\s+lại)|thì|mà|rồi|khi)(?!\w)"
+_QUALIFIERS = rf"(?:\s+(?!{_NOT_QUALIFIER})[^\s,.;]+){{0,5}}?"
 _DEAD_VERB = alternation("casualties", "dead_verbs")
 _ASIDE = r"(?:\s*\([^()\n]{0,40}\))?"  # "3 người (chưa rõ danh tính) trên xe khách tử vong"
 # the victims' names after their count: "hai em học sinh Nguyễn Thị Vi và Nguyễn Thị Hoàng, bị chết đuối"
@@ -132,7 +133,11 @@ _INJURED = re.compile(
 _NAMED_DEATH = re.compile(
     rf"(?<!\w)(?:(?i:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)|{RANK_RE.pattern})\s+"
     rf"(?P<name>{_INITIALS}|[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
-    r"(?:\s*\([^()]{0,40}\))?[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn|hy sinh)(?!\w)"
+    r"(?:\s*\([^()]{0,80}\))?"
+    # "chị A (18 tuổi) và con trai B (2 tuổi) tử vong": both named die
+    rf"(?:\s+và\s+(?:(?:con trai|con gái|con|vợ|chồng|cháu|em|anh|chị|ông|bà)\s+)?(?P<also>{_NAME})"
+    r"(?:\s*\([^()]{0,80}\))?)?"
+    r"[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn|hy sinh)(?!\w)"
 )
 # "đâm anh Khánh bị thương nặng", "làm đồng chí Nguyễn Văn Long bị thương", "khiến đại tá Khánh bị
 # thương": one injured per distinct name.
@@ -156,7 +161,7 @@ _ASSAULTED = re.compile(
     rf"(?P<name>{_INITIALS}|{_NAME}|(?i:một) người)"
     r"(?![^.;\n]*(?:tử vong|chết|thiệt mạng|hy sinh))"
     r"(?:\s*\([^()]{0,40}\))?(?:\s*,\s*(?:SN|sinh năm)\s*\d{4}|\s*,[^,.;\n]{0,60},)?\s+(?:đã\s+)?"
-    r"(?:bị\s+(?:[^\s.,;]+\s+){0,4}?(?:đánh|đâm|chém|tấn công)|được\s+đưa\s+(?:đi\s+)?cấp\s+cứu)"
+    r"(?:bị\s+(?:[^\s.,;]+\s+){0,12}?(?:đánh|đâm|chém|tấn công)|được\s+đưa\s+(?:đi\s+)?cấp\s+cứu)"
     r"[^.;\n]{0,80}?(?:thương tích|nguy kịch|cấp cứu|bị thương)"
 )
 # "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
