@@ -540,3 +540,20 @@ def test_two_named_dying_together_a_long_assault_and_a_clause_after_the_count():
     assert c is not None and c.injured == 1
     c = extract_casualties(Document("Tuy cứu được 3 người nhưng anh Lê Văn Minh đã hy sinh."))
     assert c is not None and c.dead == 1
+
+
+def test_containers_seized_gambling_gear_and_money_on_people_or_found_as_cash():
+    """Constructions: "thu giữ 12 thùng carton, bên trong có 200 hộp pháo" (the containers are a
+    record too); "3 bộ bài tây", "16 khối … pháo"; "số tiền trên người các đối tượng hơn 40 triệu
+    đồng", "tiền trên chiếu bạc là 12 triệu đồng"; "phát hiện …, 6 triệu đồng tiền mặt"."""
+    got = {(q, u) for q, u, _ in _seized("Công an thu giữ 12 thùng carton, bên trong có 200 hộp pháo hoa.")}
+    assert {(12, "thùng"), (200, "hộp")} <= got
+    got = {(q, u) for q, u, _ in _seized("Tang vật thu giữ gồm 3 bộ bài tây, 2 bộ tài xỉu và 4 điện thoại.")}
+    assert {(3, "bộ"), (2, "bộ")} <= got
+    text = (
+        "Công an thu giữ số tiền trên người các đối tượng hơn 40 triệu đồng "
+        "và tiền trên chiếu bạc là 12 triệu đồng."
+    )
+    assert {(40_000_000, "đồng"), (12_000_000, "đồng")} <= {(q, u) for q, u, _ in _seized(text)}
+    text = "Công an phát hiện trong túi xách 50 gam ma túy đá, 6 triệu đồng tiền mặt."
+    assert (6_000_000, "đồng") in {(q, u) for q, u, _ in _seized(text)}

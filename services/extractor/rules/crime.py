@@ -204,11 +204,15 @@ _WEIGHT_AFTER = re.compile(
 # verb or a list separator.
 _MONEY_ITEM_BEFORE = re.compile(
     r"(?:(?:thu giữ|tạm giữ|tịch thu|thu)(?:\s+tang vật|\s+(?:trên|tại|ở)(?:\s+[^\s,;.\d]+){1,3})?"
-    r"|,|;|và|cùng|gồm|tiền mặt|(?:số\s+)?tiền(?:\s+mặt)?\s+là|số tiền)\s*:?\s*"
+    r"|,|;|và|cùng|gồm|tiền mặt|(?:số\s+)?tiền(?:\s+mặt)?\s+là|số tiền"
+    # "số tiền trên người các đối tượng hơn 40 triệu", "tiền trên chiếu bạc là 122 triệu đồng"
+    r"|(?:số\s+)?tiền(?:\s+mặt)?\s+(?:trên|tại|ở)(?:\s+[^\s\d,;.]+){1,5}?(?:\s+là)?)\s*:?\s*"
     r"(?:(?:tổng\s+)?(?:hơn|khoảng|gần|trên|số tiền)\s+)?$",
     re.IGNORECASE,
 )
 _SEIZE_VERB = re.compile(r"thu giữ|tạm giữ|tịch thu|tang vật", re.IGNORECASE)
+_FOUND_VERB = re.compile(r"phát hiện|thu được", re.IGNORECASE)
+_CASH_AFTER = re.compile(r"\s+tiền\s+mặt", re.IGNORECASE)
 # Administrative holds in traffic statistics ("tước giấy phép 358 trường hợp, tạm giữ 295 xe mô tô")
 # are reported figures, not items seized in a case.
 _SANCTION_STATS = re.compile(r"xử phạt|lập biên bản|tước giấy phép|vi phạm", re.IGNORECASE)
@@ -521,8 +525,18 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 item = parts[0].item if parts else ""
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
-                if _PACKAGING_UNIT.fullmatch(unit) and _SEIZE_VERB.search(text):
-                    # "thu giữ 3 thùng carton, bên trong chứa …": the packets are no figure either
+                held = _PACKAGING_UNIT.fullmatch(unit) and _SEIZE_VERB.search(text)
+                if held and _CONTAINER.search(text, m.end(), m.end() + 40):
+                    # "thu giữ 18 thùng carton, bên trong có 314 hộp pháo": the containers seized
+                    # are a record of their own, as written
+                    add(
+                        f"{unit} {item}".strip(),
+                        quantity,
+                        unit,
+                        sentence.start + m.start(),
+                        sentence.start + m.end(),
+                    )
+                elif held:
                     spans.append((sentence.start + m.start(), sentence.start + m.end()))
                 continue
             drug = _DRUG_WORDS.search(item)
@@ -532,8 +546,10 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 item = f"{unit} {item}".strip()  # "3 điện thoại di động": the unit is the item
             add(item, quantity, unit, sentence.start + m.start(), sentence.start + m.end())
         _add_counted_goods(sentence, spans, add)
-        verb = _SEIZE_VERB.search(text)
+        openers = [v for v in (_SEIZE_VERB.search(text), _FOUND_VERB.search(text)) if v]
+        verb = min(openers, key=lambda v: v.start()) if openers else None
         if verb:
+            found_only = verb.re is _FOUND_VERB
             for m in MONEY_RE.finditer(text, verb.end()):
                 clause = text[verb.end() : m.start()]
                 listed = re.search(r"gồm\s*:?", clause) is not None  # "gồm: 15 xe mô tô; 56.150.000 đồng;"
@@ -541,6 +557,8 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                     text, max(0, m.start() - 40), m.start()
                 ):
                     continue
+                if found_only and not _CASH_AFTER.match(text, m.end()):
+                    continue  # "phát hiện …, 6 triệu đồng tiền mặt": found money is cash said so
                 value = parse_money(m["num"], m["scale"], m["num2"], m["scale2"])
                 if value:
                     add("tiền", value, "đồng", sentence.start + m.start(), sentence.start + m.end())
