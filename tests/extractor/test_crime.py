@@ -557,3 +557,14 @@ def test_containers_seized_gambling_gear_and_money_on_people_or_found_as_cash():
     assert {(40_000_000, "đồng"), (12_000_000, "đồng")} <= {(q, u) for q, u, _ in _seized(text)}
     text = "Công an phát hiện trong túi xách 50 gam ma túy đá, 6 triệu đồng tiền mặt."
     assert (6_000_000, "đồng") in {(q, u) for q, u, _ in _seized(text)}
+
+
+def test_two_named_dead_after_the_cause_bodies_found_and_no_harm_or_injury():
+    """Constructions: "làm Lê Văn A và Trần Văn B tử vong" (names without titles after the cause);
+    "tìm được thi thể em X"; "không có thiệt hại hay thương tích về người" (0 dead, 0 injured)."""
+    c = extract_casualties(Document("Vụ va chạm làm Lê Văn An và Trần Văn Bình tử vong tại chỗ."))
+    assert c is not None and c.dead == 2
+    c = extract_casualties(Document("Đến tối, lực lượng chức năng tìm được thi thể em Lê Văn Tâm."))
+    assert c is not None and c.dead == 1
+    c = extract_casualties(Document("Vụ cháy không có thiệt hại hay thương tích về người."))
+    assert c is not None and (c.dead, c.injured) == (0, 0)

@@ -165,13 +165,20 @@ _ASSAULTED = re.compile(
     r"[^.;\n]{0,80}?(?:thương tích|nguy kịch|cấp cứu|bị thương)"
 )
 # "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
+# "làm A và B tử vong": the dead named without a title, right after what caused it
+_CAUSED_DEATH = re.compile(
+    rf"(?:khiến|làm)\s+(?:cho\s+)?(?P<name>{_NAME})(?:\s+và\s+(?P<also>{_NAME}))?"
+    r"\s+(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
+)
 _BODY_FOUND = re.compile(
-    r"(?:tìm thấy|phát hiện|trục vớt|vớt được|vớt)\s+thi thể\s+(?:của\s+)?"
+    r"(?:tìm thấy|tìm được|tìm kiếm được|phát hiện|trục vớt|vớt được|vớt)\s+thi thể\s+(?:của\s+)?"
     r"(?:(?:ông|bà|anh|chị|cháu|em|nạn nhân|nam sinh|nữ sinh)\s+)?"
     rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}}|một\s+\w+(?:\s+\w+)?)"
 )
 _NO_VICTIMS = re.compile(
     r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+|bị\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương"
+    # "không có thiệt hại hay thương tích về người"
+    r"|không\s+(?:gây\s+|có\s+)?thiệt\s+hại\s+(?:hay|hoặc|và)\s+thương\s+tích\s+về\s+người"
     # "rất may cả nhà 7 người đều an toàn"
     r"|người[^.;\n]{0,40}?\s(?:đều|vẫn)\s+(?:được\s+)?an\s+toàn",
     re.IGNORECASE,
@@ -400,7 +407,7 @@ def _near_casualty_words(text: str, pattern: re.Pattern[str]) -> list[re.Match[s
 def _named_deaths(text: str, patterns: tuple[re.Pattern[str], ...] = ()) -> tuple[int, int, int] | None:
     """Victims named as dead one by one ("anh B tử vong tại chỗ"): (count, first start, last end)."""
     names: dict[str, tuple[int, int]] = {}
-    for pattern in patterns or (_NAMED_DEATH, _BODY_FOUND):
+    for pattern in patterns or (_NAMED_DEATH, _BODY_FOUND, _CAUSED_DEATH):
         for m in pattern.finditer(text):
             for name in (m["name"], m.groupdict().get("also")):
                 if name:
