@@ -508,3 +508,14 @@ def test_a_passive_subject_receives_and_recipients_in_words_or_named_after_doi_v
     assert got == [([], "Giám đốc Công an tỉnh", 1, 4, None)]
     got = awards("Hai ông được nhận giấy khen của Chủ tịch UBND Thị xã Cửa Lò kèm tiền thưởng.")
     assert [g[1] for g in got] == ["Chủ tịch UBND Thị xã"]
+
+
+def test_a_province_police_named_without_its_unit_and_the_youth_union_committee():
+    """Constructions: "giám đốc Công an Phú Yên" is "Giám đốc Công an tỉnh" ("… thành phố" for a
+    province-level city); "BCH Trung ương Đoàn" keeps its "BCH"."""
+    got = awards("Ngoài ra, giám đốc Công an Phú Yên cũng thưởng nóng Phòng Kỹ thuật hình sự 5 triệu đồng.")
+    assert [g[1] for g in got] == ["Giám đốc Công an tỉnh"]
+    got = awards("Giám đốc Công an Đà Nẵng đã khen thưởng Ban chuyên án phá vụ cướp.")
+    assert [g[1] for g in got] == ["Giám đốc Công an thành phố"]
+    got = awards("BCH Trung ương Đoàn đã tặng Huy hiệu Tuổi trẻ dũng cảm cho anh Lê Văn Tám.")
+    assert [g[1] for g in got] == ["BCH Trung ương Đoàn"]

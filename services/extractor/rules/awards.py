@@ -133,6 +133,10 @@ _PLACE_TAIL = re.compile(
 _CHAIR_SHORT = re.compile(
     r"^chủ\s+tịch\s+(?P<unit>tỉnh|huyện|xã|phường|thành\s+phố|thị\s+xã|TP)(?![\w.])", re.IGNORECASE
 )
+_MUNICIPALITIES = frozenset(_VOCAB["municipalities"])
+_BODY_OF_PROVINCE = re.compile(
+    rf"(?:Công an|UBND)\s+(?P<place>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*){{0,2}})$"
+)
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
     r"\s+(?:ẢNH|Ảnh)(?:\s*:.*)?$"
@@ -222,6 +226,13 @@ def clean_issuer(issuer: str) -> str:
     "chủ tịch tỉnh" is the chair of the people's committee ("Chủ tịch UBND tỉnh")."""
     issuer = " ".join(issuer.split()).strip(" ,;:-–\"“”'")
     issuer = _CHAIR_SHORT.sub(lambda m: f"Chủ tịch UBND {m['unit']}", issuer)
+    # "giám đốc Công an Phú Yên": the province's police named without "tỉnh" → "Công an tỉnh"
+    bare = _BODY_OF_PROVINCE.search(issuer)
+    province = table().official(bare["place"]) if bare else None
+    if bare and province is not None:
+        unit = "thành phố" if province in _MUNICIPALITIES else "tỉnh"
+        issuer = f"{issuer[: bare.start('place')]}{unit}"
+    issuer = issuer[:1].upper() + issuer[1:]
     issuer = _PHOTO_CREDIT.sub("", issuer)
     issuer = _cut_person(_GLUED_VERB.sub("", _HONORIFIC.sub("", issuer)).strip())
     m = _PLACE_TAIL.search(issuer)
