@@ -160,3 +160,17 @@ def test_a_report_of_a_crime_organised_and_a_later_sentence_opening_with_its_day
     assert _on(text) == date(2024, 6, 7)
     text = "Chiều 9/6, Công an huyện cho biết vừa bắt 3 đối tượng cướp. Ngày 5/6, Tâm hẹn nạn nhân ra quán."
     assert _on(text) == date(2024, 6, 5)
+
+
+def test_a_body_found_a_case_file_completed_and_a_talk_are_no_event_day():
+    """Constructions: "Sáng 24/4, thi thể nam sinh được tìm thấy … xảy ra vào khoảng 15h ngày 23/4"
+    (the drowning's day); "đang củng cố hồ sơ xử lý" reports; "Trao đổi với PV tối 7/2, … cho biết"
+    is a talk, not an award handed out ("trao")."""
+    text = (
+        "Sáng 9/6, thi thể nam sinh lớp 8 đã được tìm thấy trên sông. Vụ việc xảy ra vào khoảng 15h ngày 8/6."
+    )
+    assert _on(text) == date(2024, 6, 8)
+    text = "Ngày 9/6, Công an đang củng cố hồ sơ xử lý 12 người. Theo đó, chiều 7/6, Công an bắt quả tang."
+    assert _on(text) == date(2024, 6, 7)
+    text = "Trao đổi với PV tối 9/6, Trưởng Công an cho biết đã bắt Lâm. Trước đó vào chiều 8/6, Lâm đánh."
+    assert _on(text) == date(2024, 6, 8)

@@ -35,6 +35,9 @@ _SKIP_BEFORE = re.compile(
 # tiếp tục điều tra", "… đang tìm kiếm"), not when the event happened.
 _REPORTING = re.compile(
     r"cho biết|cho hay|thông tin|xác nhận|thông báo|nguồn tin|tin từ|"
+    # a body found, a case file being completed: what follows an earlier event
+    r"(?:tìm thấy|vớt được) thi thể|thi thể [^.,;]{0,60}?(?:được\s+)?tìm thấy|"
+    r"đang (?:củng cố|hoàn thiện|hoàn tất) hồ sơ|"
     r"đang (?:tiếp tục |khẩn trương |tổ chức |phối hợp )*(?:điều tra|tìm kiếm|xác minh|làm rõ|khám nghiệm|"
     r"tạm giữ|tạm giam)",
     re.IGNORECASE,
@@ -44,7 +47,7 @@ _REPORTING = re.compile(
 _DECISION = re.compile(
     r"ra quyết định|khởi tố|truy tố|tạm giam|xử phạt|truy nã|xét xử|tuyên án|"
     # "tổ chức lễ …" is an event held; "tổ chức đánh bạc" a crime told
-    r"tổ chức (?!tìm kiếm|đánh bạc|sử dụng|mua bán|cho|đưa|môi giới|lừa)|trao",
+    r"tổ chức (?!tìm kiếm|đánh bạc|sử dụng|mua bán|cho|đưa|môi giới|lừa)|trao(?!\s+đổi)",
     re.IGNORECASE,
 )
 # A later date told as the moment things happened: after "Trước đó", "Cụ thể", "Theo đó", "xảy ra
