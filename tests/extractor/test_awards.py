@@ -22,7 +22,7 @@ def test_issuer_is_the_subject_when_there_is_no_cua():
     text = "Giám đốc Công an tỉnh Sơn La tặng Giấy khen cho 6 tập thể và 11 cá nhân có thành tích."
     assert awards(text) == [(["Giấy khen"], "Giám đốc Công an tỉnh", 6, 11, None)]
     text = "Theo đó, UBND TP.Cần Thơ tặng Bằng khen 4 tập thể, 9 cá nhân có thành tích đột xuất."
-    assert awards(text) == [(["Bằng khen"], "UBND TP.", 4, 9, None)]
+    assert awards(text) == [(["Bằng khen"], "UBND thành phố", 4, 9, None)]
 
 
 def test_issuer_after_cua_wins_over_the_person_handing_out():
@@ -417,7 +417,7 @@ def test_the_place_after_any_unit_word_is_dropped_from_the_issuer():
         "Ủy ban nhân dân xã Tà Xùa": "Ủy ban nhân dân xã",
         "Bí thư Tỉnh ủy Sơn La": "Bí thư Tỉnh ủy",
         "Tỉnh Đoàn Lạng Sơn": "Tỉnh Đoàn",
-        "UBND TP.Đà Nẵng": "UBND TP.",
+        "UBND TP.Đà Nẵng": "UBND thành phố",
         "UBND tỉnh Bô-kẹo": "UBND tỉnh",
     }
     for written, issuer in issuers.items():
@@ -480,7 +480,7 @@ def test_issuer_after_an_adverb_and_before_a_reward_or_kem():
     got = awards("Hai thanh niên được chủ tịch tỉnh tặng bằng khen vì cứu người.")
     assert [g[1] for g in got] == ["Chủ tịch UBND tỉnh"]
     got = awards("Chủ tịch TP tặng Bằng khen cho 5 tập thể có thành tích.")
-    assert [g[1] for g in got] == ["Chủ tịch UBND TP"]
+    assert [g[1] for g in got] == ["Chủ tịch UBND thành phố"]
 
 
 def test_a_repeat_names_the_issuer_a_counted_mention_lacks():
@@ -519,3 +519,14 @@ def test_a_province_police_named_without_its_unit_and_the_youth_union_committee(
     assert [g[1] for g in got] == ["Giám đốc Công an thành phố"]
     got = awards("BCH Trung ương Đoàn đã tặng Huy hiệu Tuổi trẻ dũng cảm cho anh Lê Văn Tám.")
     assert [g[1] for g in got] == ["BCH Trung ương Đoàn"]
+
+
+def test_city_issuers_as_the_annotations_write_them():
+    """Constructions: "Chủ tịch UBND TP Đà Nẵng" → "Chủ tịch UBND thành phố"; "Công an TP.HCM" →
+    "Công an thành phố"; "Bộ trưởng Bộ Công an Việt Nam" → "Bộ trưởng Bộ Công an"."""
+    got = awards("Chủ tịch UBND TP Đà Nẵng vừa tặng bằng khen cho anh Mai Văn Trung.")
+    assert [g[1] for g in got] == ["Chủ tịch UBND thành phố"]
+    got = awards("Đại tá Lê Văn Nam trao giấy khen của Công an TP.HCM cho Công an quận Tân Phú.")
+    assert [g[1] for g in got] == ["Công an thành phố"]
+    got = awards("Cục Đối ngoại trao Kỷ niệm chương của Bộ trưởng Bộ Công an Việt Nam cho 5 cá nhân.")
+    assert [g[1] for g in got] == ["Bộ trưởng Bộ Công an"]

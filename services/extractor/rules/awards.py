@@ -137,6 +137,9 @@ _MUNICIPALITIES = frozenset(_VOCAB["municipalities"])
 _BODY_OF_PROVINCE = re.compile(
     rf"(?:Công an|UBND)\s+(?P<place>[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*){{0,2}})$"
 )
+_HCM_TAIL = re.compile(r"\s+TP\.?\s*HCM$|\s+TPHCM$")  # "Công an TP.HCM": the city named by its abbreviation
+_COUNTRY_TAIL = re.compile(r"\s+Việt\s+Nam$")  # "Bộ trưởng Bộ Công an Việt Nam"
+_CITY_ABBREVIATION = re.compile(r"\s+TP\.?$")
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|ông|bà)\s+", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
     r"\s+(?:ẢNH|Ảnh)(?:\s*:.*)?$"
@@ -235,8 +238,12 @@ def clean_issuer(issuer: str) -> str:
     issuer = issuer[:1].upper() + issuer[1:]
     issuer = _PHOTO_CREDIT.sub("", issuer)
     issuer = _cut_person(_GLUED_VERB.sub("", _HONORIFIC.sub("", issuer)).strip())
+    issuer = _HCM_TAIL.sub(" TP", _COUNTRY_TAIL.sub("", issuer))
     m = _PLACE_TAIL.search(issuer)
-    return issuer[: m.start()] + m.group("keep") if m else issuer
+    if m:
+        issuer = issuer[: m.start()] + m.group("keep")
+    # "UBND TP" and "Công an TP." as most annotations write them: "… thành phố"
+    return _CITY_ABBREVIATION.sub(" thành phố", issuer)
 
 
 def _issuers(raw: str) -> list[str]:
