@@ -569,3 +569,19 @@ def test_casualty_constructions(
     construction: str, text: str, expected: tuple[int | None, int | None] | None
 ) -> None:
     assert _toll(text) == expected, construction
+
+
+def test_packets_found_young_men_and_people_held_are_no_goods():
+    """Constructions: "phát hiện 3 túi nylon (loại đựng trà) chứa tinh thể màu trắng" and "tìm thấy 2
+    túi tinh thể màu trắng, nghi chất ma túy" are seizures of packets; "2 thanh niên" are no bars;
+    "tạm giữ 45 đương sự" holds people, not goods."""
+    text = "Kiểm tra hành lý, công an phát hiện 3 túi nylon (loại đựng trà) chứa tinh thể màu trắng."
+    assert (3, "túi") in {(q, u) for q, u, _ in _seized(text)}
+    text = "Khám xét nơi ở, công an tìm thấy 2 túi tinh thể màu trắng, nghi chất ma túy."
+    assert (2, "túi") in {(q, u) for q, u, _ in _seized(text)}
+    assert (
+        _seized("Tiệm vàng bị 2 thanh niên đi xe máy áp sát rồi giật dây chuyền, công an thu giữ xe.") == []
+    )
+    assert _seized("Tại hiện trường, cơ quan công an tạm giữ 45 đương sự và 3 xe máy.") == [
+        (3, "xe máy", "xe máy")
+    ]

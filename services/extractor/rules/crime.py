@@ -191,7 +191,7 @@ _CASUALTY_WORD = re.compile(
 
 _SEIZURE_TRIGGER = re.compile(
     r"thu giữ|tạm giữ|tịch thu|thu được|thu|phát hiện|tang vật|vật chứng|cất giấu|giấu|mang theo|"
-    r"trong người có|số ma túy|bắt quả tang|vận chuyển|tàng trữ|mua bán",
+    r"trong người có|số ma túy|bắt quả tang|vận chuyển|tàng trữ|mua bán|tìm thấy",
     re.IGNORECASE,
 )
 _SEIZURE_UNITS = alternation("seizures", "weight_units", "counting_units", "packaging_units", "item_units")
@@ -218,7 +218,7 @@ _MONEY_ITEM_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SEIZE_VERB = re.compile(r"thu giữ|tạm giữ|tịch thu|tang vật", re.IGNORECASE)
-_FOUND_VERB = re.compile(r"phát hiện|thu được", re.IGNORECASE)
+_FOUND_VERB = re.compile(r"phát hiện|thu được|tìm thấy", re.IGNORECASE)
 _CASH_AFTER = re.compile(r"\s+tiền\s+mặt", re.IGNORECASE)
 # Administrative holds in traffic statistics ("tước giấy phép 358 trường hợp, tạm giữ 295 xe mô tô")
 # are reported figures, not items seized in a case.
@@ -498,6 +498,8 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 continue
             unit = m["unit"]
             item = _ITEM_TRIM_END.sub("", _ITEM_TRIM_START.sub("", m["item"].strip())).strip(" :")
+            if unit.casefold() == "thanh" and item.startswith("niên"):
+                continue  # "2 thanh niên": young men, not two bars of something
             weighed_after = _WEIGHT_AFTER.match(text, m.end()) is not None
             # "3 gói ma túy đá có trọng lượng 5,2 gam", "4 bánh heroin (1,4 kg)": the count and the weight
             # are each a quantity with its unit as written, two records; the weight's item is the content
@@ -532,7 +534,9 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 item = parts[0].item if parts else ""
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
-                held = _PACKAGING_UNIT.fullmatch(unit) and _SEIZE_VERB.search(text)
+                held = _PACKAGING_UNIT.fullmatch(unit) and (
+                    _SEIZE_VERB.search(text) or _FOUND_VERB.search(text)
+                )
                 if held and _CONTAINER.search(text, m.end(), m.end() + 40):
                     # "thu giữ 18 thùng carton, bên trong có 314 hộp pháo": the containers seized
                     # are a record of their own, as written
