@@ -534,10 +534,10 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 item = parts[0].item if parts else ""
             phrase = f"{unit} {item}"
             if not _SEIZABLE_ITEM.search(phrase):
-                held = _PACKAGING_UNIT.fullmatch(unit) and (
-                    _SEIZE_VERB.search(text) or _FOUND_VERB.search(text)
-                )
-                if held and _CONTAINER.search(text, m.end(), m.end() + 40):
+                packaging = _PACKAGING_UNIT.fullmatch(unit) is not None
+                held = packaging and _SEIZE_VERB.search(text) is not None
+                found = packaging and _FOUND_VERB.search(text) is not None
+                if (held or found) and _CONTAINER.search(text, m.end(), m.end() + 40):
                     # "thu giữ 18 thùng carton, bên trong có 314 hộp pháo": the containers seized
                     # are a record of their own, as written
                     add(
