@@ -467,6 +467,10 @@ def test_suspects_named_as_the_culprit_the_leader_or_listed_with_ages():
     assert got == {"Phan Văn Lực", "Ngô Văn Tài"}
     text = "Sau khi bắt trộm, Công an tặng giấy khen cho hai công dân Lê Văn Tư (SN 1975)."
     assert _suspect_names(text) == set()
+    text = (
+        "Công an bắt quả tang 12 đối tượng đánh bạc tại nhà vợ chồng Lê Văn Tư, sinh năm 1976 và Đỗ Thị Hà."
+    )
+    assert {"Lê Văn Tư", "Đỗ Thị Hà"} <= _suspect_names(text), "a couple's house: the couple, not relatives"
 
 
 def test_containers_seized_gambling_gear_and_money_on_people_or_found_as_cash():

@@ -53,7 +53,7 @@ _LEADER_AFTER = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?(?:cầm đầu|chủ mư
 # Before a name that is not a suspect's: a victim, a driver, a rewarded citizen, a relative
 _NOT_SUSPECT_BEFORE = re.compile(
     r"(?:tài xế|lái xe|nạn nhân|anh|chị|ông|bà|cháu|em|công dân|người dân"
-    r"|(?:con|con gái|con trai|vợ|chồng)(?:\s+là)?)\s*$",
+    r"|(?<!vợ )(?:con|con gái|con trai|vợ|chồng)\s+là)\s*$",
     re.IGNORECASE,
 )
 # What follows a listed name before the next: a bracket, ", 36 tuổi", ", SN 1990"
