@@ -565,6 +565,17 @@ _CASUALTY_CONSTRUCTIONS = [
     ),
     ("a body found, tìm được", "Đến tối, lực lượng chức năng tìm được thi thể em Lê Văn Tâm.", (1, None)),
     ("no harm or injury to people", "Vụ cháy không có thiệt hại hay thương tích về người.", (0, 0)),
+    (
+        "one victim by role, unnumbered",
+        "Cú va chạm khiến ô tô biến dạng, tài xế tử vong trong cabin.",
+        (1, None),
+    ),
+    (
+        "one victim by role with a description",
+        "Hậu quả, nam thanh niên khoảng 25 tuổi điều khiển xe máy tử vong tại chỗ.",
+        (1, None),
+    ),
+    ("a body of one found", "Người dân phát hiện thi thể người đàn ông nổi trên sông.", (1, None)),
 ]
 
 

@@ -96,6 +96,7 @@ _VICTIMS = alternation("casualties", "victims")
 _NOT_QUALIFIER = r"(?:và|làm|khiến|bị|đã|không|chưa|nhưng|còn(?!\s+lại)|thì|mà|rồi|khi)(?!\w)"
 _QUALIFIERS = rf"(?:\s+(?!{_NOT_QUALIFIER})[^\s,.;]+){{0,5}}?"
 _DEAD_VERB = alternation("casualties", "dead_verbs")
+_ONE_VICTIM = alternation("casualties", "one_victim")
 _ASIDE = r"(?:\s*\([^()\n]{0,40}\))?"  # "3 người (chưa rõ danh tính) trên xe khách tử vong"
 # the victims' names after their count: "hai em học sinh Nguyễn Thị Vi và Nguyễn Thị Hoàng, bị chết đuối"
 _NAME = rf"(?-i:[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
@@ -165,6 +166,12 @@ _ASSAULTED = re.compile(
     r"[^.;\n]{0,80}?(?:thương tích|nguy kịch|cấp cứu|bị thương)"
 )
 # "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
+# One victim told by role, without a number: "tài xế xe máy tử vong", "nam thanh niên khoảng 23 tuổi
+# điều khiển xe máy tử vong tại chỗ", "thi thể người đàn ông"; only when no death is counted otherwise.
+_ONE_DEAD = re.compile(
+    rf"(?<![\d\w]\s)(?<!\d)(?i:{_ONE_VICTIM})(?:\s+[^\s,.;]+){{0,7}}?\s+(?:đã\s+)?(?:{_DEAD_VERB})(?!\w)"
+    rf"|thi thể\s+(?i:{_ONE_VICTIM})"
+)
 # "làm A và B tử vong": the dead named without a title, right after what caused it
 _CAUSED_DEATH = re.compile(
     rf"(?:khiến|làm)\s+(?:cho\s+)?(?P<name>{_NAME})(?:\s+và\s+(?P<also>{_NAME}))?"
@@ -441,6 +448,8 @@ def extract_casualties(doc: Document) -> Casualties | None:
     named = _named_deaths(doc.text)
     if named and named[0] > best.get("dead", (0, 0, 0))[0]:
         best["dead"] = named
+    if "dead" not in best and (one := _ONE_DEAD.search(doc.text)) is not None:
+        best["dead"] = (1, one.start(), one.end())  # "tài xế xe máy tử vong tại chỗ": one, unnumbered
     hurt = (
         _named_deaths(doc.text, (_NAMED_INJURY, _CAUSED_INJURY, _ASSAULTED))
         if _INJURY_WORD.search(doc.text)
