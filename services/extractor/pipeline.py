@@ -22,7 +22,7 @@ from services.extractor.rules.document import Document
 from services.extractor.rules.event_types import classify
 
 EXTRACTOR_NAME = "bantin-rules"
-EXTRACTOR_VERSION = "0.8.4"
+EXTRACTOR_VERSION = "0.8.5"
 
 # Facts a secondary event carries besides the shared context.
 _FACTS_BY_TYPE: dict[str, tuple[str, ...]] = {
