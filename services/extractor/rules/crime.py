@@ -36,9 +36,9 @@ _NAME_BEFORE_BIRTH = re.compile(
 # "Võ Minh Thịnh (33 tuổi) đang cất giấu …": an age in brackets right after a name, like a birth
 # year, tells who someone is; in a crime sentence and without an honorific, a suspect.
 _AGE = re.compile(r"^\s*\(\s*\d{1,2}\s*tuổi\b")
-_SUSPECT_NOUN = re.compile(r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|thủ phạm|hung thủ", re.IGNORECASE)
+_SUSPECT_NOUN = r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|thủ phạm|hung thủ"
 # "Nghi phạm gây án được xác định là X": the suspect noun in the clause that ends at "là"/"gồm"
-_SUSPECT_NOUN_CLAUSE = re.compile(rf"(?:{_SUSPECT_NOUN.pattern})[^,;.:]{{0,40}}$", re.IGNORECASE)
+_SUSPECT_NOUN_CLAUSE = re.compile(rf"(?:{_SUSPECT_NOUN})[^,;.:]{{0,40}}$", re.IGNORECASE)
 _VICTIM_BEFORE = re.compile(
     r"(?:bị hại|nạn nhân|người bị hại|người bị lừa)\s*(?:là\s*)?:?\s*(?:(?:ông|bà|anh|chị|em|cháu)\s+)?$",
     re.I,
@@ -523,7 +523,7 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
                 drugs = list(_DRUG_WORDS.finditer(text, max(0, m.start() - 80), m.start()))
                 after = _DRUG_WORDS.search(text, m.end(), m.end() + 30)
                 item = drugs[-1].group() if drugs else after.group() if after else container_item
-            if not item and weighed_before(text, m.start()) and len(out) > in_sentence:
+            if not item and _weighed_before(text, m.start()) and len(out) > in_sentence:
                 # "24 hộp pháo (nặng 32 kg)", "88 cây (880 bao)": the lot just counted, weighed or
                 # counted again
                 item = out[-1].item
@@ -587,7 +587,7 @@ def seizures_and_spans(doc: Document) -> tuple[list[Seizure], list[tuple[int, in
     return drop_rounded_title_repeats(doc, out, _seizure_unit, _seizure_quantity), spans
 
 
-def weighed_before(text: str, at: int) -> bool:
+def _weighed_before(text: str, at: int) -> bool:
     """True when a weight word ("nặng", "trọng lượng") or an opening bracket stands right before ``at``."""
     return _WEIGHT_WORD_BEFORE.search(text, max(0, at - 30), at) is not None
 
