@@ -492,8 +492,9 @@ def _kind_less(doc: Document, sentence: Span, grants: list[_Grant]) -> None:
         previous = max((g for g in grants if g.end <= m.start()), key=lambda g: g.end, default=None)
         clause_start = previous.end if previous else sentence.start
         grant = _Grant([], m.start(), m.end())
-        last = _apply_counts(grant, _recipients(recipients))
-        _named_recipients(grant, _recipients(recipients), marked=m.group().rstrip().endswith("cho"))
+        counted = _recipients(recipients)
+        last = _apply_counts(grant, counted)
+        _named_recipients(grant, counted, marked=m.group().rstrip().endswith("cho"))
         subject = text[clause_start : m.start("verb")]
         grant.set_issuers(_subject_issuers(subject), _SUBJECT)
         if not grant.issuers and previous and previous.source == _SUBJECT:

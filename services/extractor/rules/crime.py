@@ -101,7 +101,6 @@ _ASIDE = r"(?:\s*\([^()\n]{0,40}\))?"  # "3 người (chưa rõ danh tính) trê
 # the victims' names after their count: "hai em học sinh Nguyễn Thị Vi và Nguyễn Thị Hoàng, bị chết đuối"
 _NAME = rf"(?-i:[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
 _VICTIM_NAMES = rf"(?:\s+{_NAME}(?:\s*,\s*{_NAME})*(?:\s+và\s+{_NAME})?\s*,?)?"
-_INITIALS = rf"(?:[{UPPER}]\.){{1,4}}[{UPPER}]?\.?|[{UPPER}](?:\.[{UPPER}]){{1,3}}\.?"  # "P.C.T.", "L.V.T"
 # "2 học sinh", also "2 trong 3 người này" (those two of the three)
 _COUNT = (
     rf"(?<![\w+.,/:-])(?<!trong\s)(?<!trong\ssố\s)(?P<n>{_CASUALTY_NUM})"
@@ -133,39 +132,38 @@ _INJURED = re.compile(
 
 _NAMED_DEATH = re.compile(
     rf"(?<!\w)(?:(?i:ông|bà|anh|chị|cháu|em|nạn nhân|tài xế)|{RANK_RE.pattern})\s+"
-    rf"(?P<name>{_INITIALS}|[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+    rf"(?P<name>{INITIALS.pattern}|{_NAME})"
     r"(?:\s*\([^()]{0,80}\))?"
     # "chị A (18 tuổi) và con trai B (2 tuổi) tử vong": both named die
     rf"(?:\s+và\s+(?:(?:con trai|con gái|con|vợ|chồng|cháu|em|anh|chị|ông|bà)\s+)?(?P<also>{_NAME})"
     r"(?:\s*\([^()]{0,80}\))?)?"
-    r"[^.;\n]{0,60}?\s(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn|hy sinh)(?!\w)"
+    rf"[^.;\n]{{0,60}}?\s(?:đã\s+)?(?:{_DEAD_VERB})(?!\w)"
 )
 # "đâm anh Khánh bị thương nặng", "làm đồng chí Nguyễn Văn Long bị thương", "khiến đại tá Khánh bị
 # thương": one injured per distinct name.
 _INJURED_TITLE = rf"(?:ông|bà|anh|chị|cháu|em|nạn nhân|đồng chí|(?i:{RANK_RE.pattern}))"
 _NAMED_INJURY = re.compile(
     # "khiến anh Hải và anh Thanh bị thương": each name joined by "và" is one injured
-    rf"(?:(?<!\w){_INJURED_TITLE}\s+(?P<also>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})\s+và\s+)?"
+    rf"(?:(?<!\w){_INJURED_TITLE}\s+(?P<also>{_NAME})\s+và\s+)?"
     rf"(?<!\w){_INJURED_TITLE}\s+"
-    rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+    rf"(?P<name>{_NAME})"
     r"(?:\s*\([^()]{0,40}\))?\s*(?:,[^,.;\n]{0,40},\s*)?(?:đã\s+)?bị\s+(?:thương|trọng thương)"
 )
 # "khiến B bị thương nặng": one hurt named without a title, right after what caused it
 _CAUSED_INJURY = re.compile(
-    rf"(?:khiến|làm)\s+(?:cho\s+)?(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}})"
+    rf"(?:khiến|làm)\s+(?:cho\s+)?(?P<name>{_NAME})"
     r"\s+bị\s+(?:thương|trọng thương)"
 )
 # one person hurt in an assault, named or "một người": "anh N.M.T., …, bị đánh gây thương tích nặng",
 # "một người bị đâm bằng dao … nhập viện cấp cứu trong tình trạng nguy kịch" (not when they died)
 _ASSAULTED = re.compile(
     r"(?:(?<!\w)(?i:ông|bà|anh|chị|cháu|em|nạn nhân)\s+|(?<!\w)(?=(?i:một) người\s))"
-    rf"(?P<name>{_INITIALS}|{_NAME}|(?i:một) người)"
-    r"(?![^.;\n]*(?:tử vong|chết|thiệt mạng|hy sinh))"
+    rf"(?P<name>{INITIALS.pattern}|{_NAME}|(?i:một) người)"
+    rf"(?![^.;\n]*(?:{_DEAD_VERB}))"
     r"(?:\s*\([^()]{0,40}\))?(?:\s*,\s*(?:SN|sinh năm)\s*\d{4}|\s*,[^,.;\n]{0,60},)?\s+(?:đã\s+)?"
     r"(?:bị\s+(?:[^\s.,;]+\s+){0,12}?(?:đánh|đâm|chém|tấn công)|được\s+đưa\s+(?:đi\s+)?cấp\s+cứu)"
     r"[^.;\n]{0,80}?(?:thương tích|nguy kịch|cấp cứu|bị thương)"
 )
-# "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
 # One victim told by role, without a number: "tài xế xe máy tử vong", "nam thanh niên khoảng 23 tuổi
 # điều khiển xe máy tử vong tại chỗ", "thi thể người đàn ông"; only when no death is counted otherwise.
 _ONE_DEAD = re.compile(
@@ -177,10 +175,11 @@ _CAUSED_DEATH = re.compile(
     rf"(?:khiến|làm)\s+(?:cho\s+)?(?P<name>{_NAME})(?:\s+và\s+(?P<also>{_NAME}))?"
     r"\s+(?:đã\s+)?(?:tử vong|chết|thiệt mạng|tử nạn)(?!\w)"
 )
+# "tìm thấy thi thể em Giàng A Páo", "phát hiện thi thể một người đàn ông": one dead each.
 _BODY_FOUND = re.compile(
     r"(?:tìm thấy|tìm được|tìm kiếm được|phát hiện|trục vớt|vớt được|vớt)\s+thi thể\s+(?:của\s+)?"
     r"(?:(?:ông|bà|anh|chị|cháu|em|nạn nhân|nam sinh|nữ sinh)\s+)?"
-    rf"(?P<name>[{UPPER}][{LOWER}.]*(?:\s+[{UPPER}][{LOWER}.]*){{0,3}}|một\s+\w+(?:\s+\w+)?)"
+    rf"(?P<name>{_NAME}|một\s+\w+(?:\s+\w+)?)"
 )
 _NO_VICTIMS = re.compile(
     r"không\s+(?:gây\s+|có\s+|xảy\s+ra\s+|bị\s+)?(?:thiệt\s+hại\s+về\s+người|thương\s+vong)|không\s+ai\s+bị\s+thương"
